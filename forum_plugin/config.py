@@ -1,0 +1,101 @@
+"""The extension's configuration keys and their defaults, in one place.
+
+Every key is read from ``app.config`` with the ``FORUM_`` prefix and filled
+with :meth:`dict.setdefault`, so a host only sets what it wants to change.
+The values are read once, in :meth:`forum_plugin.Forum.init_app`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any, Mapping
+
+PREFIX = "FORUM_"
+
+DEFAULTS: dict[str, Any] = {
+    # Where the blueprint is mounted.
+    "URL_PREFIX": "/forum",
+    # "pre": hold every comment unless a rule approves it; "post": publish
+    # unless a rule holds it.
+    "MODERATION": "pre",
+    # Readers without an account may comment (name required, email optional).
+    "ALLOW_ANONYMOUS": True,
+    # Nesting levels shown; deeper replies stay at the last level.
+    "MAX_DEPTH": 6,
+    # Characters allowed in a comment body.
+    "MAX_LENGTH": 10000,
+    # A body with more links than this is held.
+    "MAX_LINKS": 2,
+    "BANNED_WORDS": (),
+    "SUSPECT_WORDS": (),
+    # Seconds an author may edit or delete a comment.
+    "EDIT_WINDOW": 900,
+    # Top-level comments per page of a thread.
+    "PER_PAGE": 50,
+    # "bleach" or "nh3".
+    "SANITIZER": "bleach",
+    # Posts per client, in Flask-Limiter syntax.
+    "RATELIMIT": "5/minute;30/hour",
+    # Approved comments after which an account's comments skip the queue.
+    "TRUST_AFTER": 3,
+    # Reader reports that send an approved comment back to the queue.
+    "FLAG_THRESHOLD": 3,
+    # SMTP for notifications; nothing is sent while the server is None.
+    "MAIL_SERVER": None,
+    "MAIL_PORT": 25,
+    "MAIL_SENDER": None,
+    # Who is told of new pending comments.
+    "MODERATOR_EMAILS": (),
+}
+
+MODERATION_MODES = ("pre", "post")
+SANITIZERS = ("bleach", "nh3")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The ``FORUM_*`` values one app runs with, checked and typed."""
+
+    url_prefix: str
+    moderation: str
+    allow_anonymous: bool
+    max_depth: int
+    max_length: int
+    max_links: int
+    banned_words: tuple[str, ...]
+    suspect_words: tuple[str, ...]
+    edit_window: int
+    per_page: int
+    sanitizer: str
+    ratelimit: str
+    trust_after: int
+    flag_threshold: int
+    mail_server: str | None
+    mail_port: int
+    mail_sender: str | None
+    moderator_emails: tuple[str, ...]
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Settings:
+        """Build settings from a Flask config that already holds every key.
+
+        :raises ValueError: when a value is outside what the extension
+            supports, naming the key.
+        """
+        values = {f.name: config[PREFIX + f.name.upper()] for f in fields(cls)}
+        for name in ("banned_words", "suspect_words", "moderator_emails"):
+            values[name] = tuple(values[name])
+        if values["moderation"] not in MODERATION_MODES:
+            raise ValueError(f"FORUM_MODERATION must be one of {MODERATION_MODES}, not {values['moderation']!r}")
+        if values["sanitizer"] not in SANITIZERS:
+            raise ValueError(f"FORUM_SANITIZER must be one of {SANITIZERS}, not {values['sanitizer']!r}")
+        for name in ("max_depth", "max_length", "per_page"):
+            if int(values[name]) < 1:
+                raise ValueError(f"FORUM_{name.upper()} must be at least 1")
+        return cls(**values)
+
+
+def apply_defaults(config: dict[str, Any]) -> None:
+    """Fill every missing ``FORUM_*`` key of ``config`` with its default."""
+    for key, value in DEFAULTS.items():
+        config.setdefault(PREFIX + key, value)

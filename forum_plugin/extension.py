@@ -1,0 +1,115 @@
+"""The :class:`Forum` extension object."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from typing import Any, Callable
+
+from flask import Flask
+from flask_sqlalchemy import SQLAlchemy
+
+from . import policy
+from .config import Settings, apply_defaults
+from .models import Base
+from .state import EXTENSION_NAME, ForumState, get_state
+from .views import make_blueprint, section
+
+
+def default_moderator_check(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_moderator", False))
+
+
+def default_user_name(user: Any) -> str:
+    for attribute in ("display_name", "name", "username"):
+        value = getattr(user, attribute, None)
+        if value:
+            return str(value)
+    return str(user.get_id())
+
+
+def _isotime(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _readable_time(moment: datetime) -> str:
+    return f"{moment.day} {moment:%b %Y, %H:%M} UTC"
+
+
+class Forum:
+    """Threaded, moderated comment sections for a Flask app.
+
+    :param app: the app to set up now; or call :meth:`init_app` later, once
+        per app, as many apps as you like.
+    :param db: the host's Flask-SQLAlchemy instance, used for every app this
+        object sets up unless :meth:`init_app` is given another.
+    """
+
+    def __init__(self, app: Flask | None = None, db: SQLAlchemy | None = None) -> None:
+        self.db = db
+        self._own_db: SQLAlchemy | None = None
+        self.moderator_check_fn: Callable[[Any], bool] = default_moderator_check
+        self.user_name_fn: Callable[[Any], str] = default_user_name
+        self.policy_rules: tuple[policy.Rule, ...] = policy.DEFAULT_RULES
+        if app is not None:
+            self.init_app(app, db)
+
+    def init_app(self, app: Flask, db: SQLAlchemy | None = None) -> None:
+        """Set the forum up on ``app``.
+
+        Fills every missing ``FORUM_*`` key with its default and reads the
+        configuration once, here: later changes to ``app.config`` are not
+        seen. Without a ``db`` (here or in the constructor) the app's own
+        Flask-SQLAlchemy instance is used if it has one, else the forum makes
+        its own on ``SQLALCHEMY_DATABASE_URI``, by default an SQLite file in
+        the instance folder.
+
+        :raises RuntimeError: when the forum is already set up on ``app``.
+        :raises ValueError: when a ``FORUM_*`` value is not supported.
+        """
+        if EXTENSION_NAME in app.extensions:
+            raise RuntimeError(
+                "forum_plugin is already set up on this app. Call Forum(app) or forum.init_app(app) once per app."
+            )
+        apply_defaults(app.config)
+        settings = Settings.from_config(app.config)
+        db = db or self.db or app.extensions.get("sqlalchemy") or self._make_own_db(app)
+        app.extensions[EXTENSION_NAME] = ForumState(forum=self, db=db, settings=settings)
+        app.register_blueprint(make_blueprint(), url_prefix=settings.url_prefix)
+        app.add_template_global(section.forum_comments, "forum_comments")
+        app.add_template_global(section.forum_comment_count, "forum_comment_count")
+        app.add_template_global(section.forum_comment_counts, "forum_comment_counts")
+        app.add_template_filter(_isotime, "forum_isotime")
+        app.add_template_filter(_readable_time, "forum_time")
+
+    def _make_own_db(self, app: Flask) -> SQLAlchemy:
+        os.makedirs(app.instance_path, exist_ok=True)
+        default_uri = "sqlite:///" + os.path.join(app.instance_path, "forum.sqlite3")
+        app.config.setdefault("SQLALCHEMY_DATABASE_URI", default_uri)
+        if self._own_db is None:
+            self._own_db = SQLAlchemy()
+        self._own_db.init_app(app)
+        return self._own_db
+
+    def moderator_check(self, fn: Callable[[Any], bool]) -> Callable[[Any], bool]:
+        """Register ``fn(user) -> bool`` deciding who moderates. Use as a decorator."""
+        self.moderator_check_fn = fn
+        return fn
+
+    def user_name(self, fn: Callable[[Any], str]) -> Callable[[Any], str]:
+        """Register ``fn(user) -> str`` giving a logged-in reader's shown name."""
+        self.user_name_fn = fn
+        return fn
+
+    @staticmethod
+    def create_all() -> None:
+        """Create the ``forum_`` tables of the current app's database.
+
+        For tests and demos; production sites run ``flask forum db upgrade``.
+        """
+        Base.metadata.create_all(get_state().db.engine)
+
+    @staticmethod
+    def drop_all() -> None:
+        """Drop the ``forum_`` tables of the current app's database, and nothing else."""
+        Base.metadata.drop_all(get_state().db.engine)

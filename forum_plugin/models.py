@@ -1,0 +1,134 @@
+"""The ``forum_`` tables.
+
+The models live on their own declarative base and metadata rather than on a
+host's ``db.Model``: the same classes then serve every app in a process,
+whichever Flask-SQLAlchemy instance it uses, and the migrations can target
+exactly these tables. Flask-SQLAlchemy's session finds their engine through
+its default bind.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timezone
+
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy.dialects import mysql
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# MySQL and MariaDB keep whole seconds unless asked for more, which would
+# make creation order ambiguous; keys compare case- and accent-blind unless
+# the collation is binary.
+Timestamp = DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
+ThreadKey = String(255).with_variant(mysql.VARCHAR(255, charset="utf8mb4", collation="utf8mb4_bin"), "mysql", "mariadb")
+LongText = Text().with_variant(mysql.MEDIUMTEXT(), "mysql", "mariadb")
+
+
+def utcnow() -> datetime:
+    """The current time in UTC, without tzinfo, as every column stores it."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Status(str, enum.Enum):
+    """Where a comment stands in moderation."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    SPAM = "spam"
+    DELETED = "deleted"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    __table_args__ = {"mysql_charset": "utf8mb4"}
+
+
+class Thread(Base):
+    """One commented page of the host, named by the host's key."""
+
+    __tablename__ = "forum_threads"
+    __table_args__ = (
+        Index("uq_forum_threads_key", "key", unique=True),
+        Base.__table_args__,
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(ThreadKey)
+    title: Mapped[str] = mapped_column(String(300))
+    url: Mapped[str] = mapped_column(String(2000))
+    approved_count: Mapped[int] = mapped_column(Integer, default=0)
+    pending_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class Comment(Base):
+    """A comment or reply; ``root_id`` names its top-level ancestor."""
+
+    __tablename__ = "forum_comments"
+    __table_args__ = (
+        # A thread page: its top-level comments in order, then every reply
+        # under the roots on that page.
+        Index("ix_forum_comments_thread_page", "thread_id", "status", "depth", "created_at", "id"),
+        Index("ix_forum_comments_root", "root_id", "status", "created_at", "id"),
+        # The moderation queue, oldest or newest first.
+        Index("ix_forum_comments_queue", "status", "created_at", "id"),
+        Index("ix_forum_comments_author_email", "author_email"),
+        Index("ix_forum_comments_author_id", "author_id"),
+        Base.__table_args__,
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("forum_threads.id"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("forum_comments.id"))
+    root_id: Mapped[int | None] = mapped_column(ForeignKey("forum_comments.id"))
+    depth: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(16))
+    moderation_reason: Mapped[str] = mapped_column(String(500), default="")
+    author_id: Mapped[str | None] = mapped_column(String(64))
+    author_name: Mapped[str] = mapped_column(String(100))
+    author_email: Mapped[str | None] = mapped_column(String(254))
+    ip_hash: Mapped[str | None] = mapped_column(String(64))
+    body_markdown: Mapped[str] = mapped_column(LongText)
+    body_html: Mapped[str] = mapped_column(LongText)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, onupdate=utcnow)
+
+    thread: Mapped[Thread] = relationship(lazy="raise")
+
+    @property
+    def is_reply(self) -> bool:
+        return self.parent_id is not None
+
+
+class ModerationEvent(Base):
+    """One entry of the append-only audit log: who moved a comment where, and why."""
+
+    __tablename__ = "forum_moderation_events"
+    __table_args__ = (
+        Index("ix_forum_moderation_events_comment", "comment_id", "created_at"),
+        Index("ix_forum_moderation_events_actor", "actor_id", "created_at"),
+        Base.__table_args__,
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("forum_comments.id"))
+    # The moderator's account id, or None when a policy rule decided.
+    actor_id: Mapped[str | None] = mapped_column(String(64))
+    actor_name: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(32))
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)

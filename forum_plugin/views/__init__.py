@@ -1,0 +1,39 @@
+"""The extension's blueprint: thin HTTP views over the read and write sides."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from . import errors, moderation, public
+
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def templates_folder() -> Path:
+    """The templates: inside the package once installed from a wheel, at the
+    top level of the source tree otherwise."""
+    installed = _PACKAGE / "templates"
+    return installed if installed.is_dir() else _PACKAGE.parent / "templates"
+
+
+def make_blueprint() -> Blueprint:
+    bp = Blueprint(
+        "forum",
+        __name__,
+        template_folder=str(templates_folder()),
+        static_folder=str(_PACKAGE / "static"),
+        static_url_path="/static",
+    )
+    bp.add_url_rule("/threads/<path:key>", "thread", public.thread_page, methods=["GET"])
+    bp.add_url_rule("/threads/<path:key>/comments", "post_comment", public.post_comment, methods=["POST"])
+    bp.add_url_rule("/moderation/", "moderation", moderation.queue, methods=["GET"])
+    bp.add_url_rule(
+        "/moderation/comments/<int:comment_id>/<action>", "moderate", moderation.act, methods=["POST"]
+    )
+    bp.register_error_handler(CSRFError, errors.csrf_error)
+    bp.register_error_handler(HTTPException, errors.http_error)
+    return bp

@@ -1,0 +1,81 @@
+"""Readers' views: a thread on its own page, posting a comment."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import abort, redirect, render_template, request, url_for
+
+from .. import comments, threads
+from ..identity import account_id, client_ip_hash, current_reader, display_name, is_moderator, remember_pending
+from ..models import Status, Thread
+from ..policy import Draft
+from ..state import get_state
+from .errors import CSRF_MESSAGE, render_error
+from .section import comment_form, render_section
+
+
+def _thread_or_404(key: str) -> Thread:
+    thread = threads.get_thread(get_state().db.session, key)
+    if thread is None:
+        abort(404, "There are no comments on a page by that name.")
+    return thread
+
+
+def _render_thread_page(thread: Thread, form, status: int = 200):
+    section = render_section(thread, thread.key, form)
+    return render_template("forum/thread.html", thread=thread, section=section), status
+
+
+def thread_page(key: str):
+    return _render_thread_page(_thread_or_404(key), comment_form(from_request=False))
+
+
+def return_url(thread: Thread) -> str:
+    """Where to send the reader after posting: the thread's page on the host,
+    if it is on this site, else the extension's own page for the thread."""
+    parts = urlsplit(thread.url)
+    same_site = not parts.scheme and not parts.netloc or (
+        parts.scheme in ("http", "https") and parts.netloc == request.host
+    )
+    if same_site and parts.path.startswith("/") and not parts.path.startswith(("//", "/\\")):
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+    return url_for("forum.thread", key=thread.key)
+
+
+def post_comment(key: str):
+    state = get_state()
+    thread = _thread_or_404(key)
+    reader = current_reader()
+    if not reader.is_authenticated and not state.settings.allow_anonymous:
+        abort(403, "Please sign in to comment.")
+    form = comment_form(from_request=True)
+    if not form.validate():
+        if form.csrf_failed:
+            return render_error(400, "Form expired", CSRF_MESSAGE)
+        return _render_thread_page(thread, form, 400)
+    authenticated = reader.is_authenticated
+    draft = Draft(
+        body=form.body.data,
+        author_name=display_name(reader) if authenticated else form.author_name.data,
+        author_email=getattr(reader, "email", None) if authenticated else form.author_email.data or None,
+        author_id=account_id(reader),
+        ip_hash=client_ip_hash(),
+        author_is_moderator=is_moderator(reader),
+    )
+    try:
+        comment = comments.post(
+            state.db.session,
+            thread,
+            draft,
+            parent_id=form.parent_id.data,
+            mode=state.settings.moderation,
+            sanitizer=state.settings.sanitizer,
+            rules=state.forum.policy_rules,
+        )
+    except comments.ParentError as error:
+        form.parent_id.errors = [str(error)]
+        return _render_thread_page(thread, form, 400)
+    if comment.status == Status.PENDING:
+        remember_pending(comment.id)
+    return redirect(f"{return_url(thread)}#comment-{comment.id}", code=303)

@@ -1,0 +1,80 @@
+"""The comment section a host page embeds, and the Jinja globals around it."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from flask import render_template, request, url_for
+from markupsafe import Markup
+
+from .. import threads
+from ..forms import CommentForm
+from ..identity import current_reader, display_name, own_pending_ids
+from ..models import Thread
+from ..state import get_state
+
+
+def comment_form(*, from_request: bool) -> CommentForm:
+    """The comment form as this reader needs it, blank or filled from the posted data."""
+    settings = get_state().settings
+    reader = current_reader()
+    kwargs = {} if from_request else {"formdata": None}
+    return CommentForm(max_length=settings.max_length, name_required=not reader.is_authenticated, **kwargs)
+
+
+def _reply_target(page: threads.ThreadPage, parent_id) -> object | None:
+    """The shown, approved comment a reply is aimed at, if ``parent_id`` names one."""
+    try:
+        wanted = int(parent_id)
+    except (TypeError, ValueError):
+        return None
+    for item in page.items:
+        if item.comment.id == wanted and item.comment.id not in page.pending_ids:
+            return item.comment
+    return None
+
+
+def render_section(thread: Thread | None, key: str, form: CommentForm) -> Markup:
+    """The HTML of a thread's comment section with ``form`` at its foot."""
+    state = get_state()
+    page = threads.load_page(
+        state.db.session, thread, max_depth=state.settings.max_depth, own_pending_ids=own_pending_ids()
+    )
+    reader = current_reader()
+    parent_id = form.parent_id.data if form.parent_id.data is not None else request.args.get("reply_to")
+    reply_to = _reply_target(page, parent_id)
+    if reply_to is not None:
+        form.parent_id.data = reply_to.id
+    html = render_template(
+        "forum/_section.html",
+        page=page,
+        form=form,
+        here=request.path,
+        action=url_for("forum.post_comment", key=key),
+        reply_to=reply_to,
+        pre_moderated=state.settings.moderation == "pre",
+        reader_name=display_name(reader) if reader.is_authenticated else None,
+        may_comment=reader.is_authenticated or state.settings.allow_anonymous,
+    )
+    return Markup(html)
+
+
+def forum_comments(key: str, title: str | None = None, url: str | None = None) -> Markup:
+    """Jinja global: the whole comment section for the host's page ``key``.
+
+    :param title: the page's title, shown to moderators.
+    :param url: where the page lives, for redirects after posting; the
+        current request's path when not given.
+    """
+    thread = threads.ensure_thread(get_state().db.session, key, title, url or request.path)
+    return render_section(thread, key, comment_form(from_request=False))
+
+
+def forum_comment_count(key: str) -> int:
+    """Jinja global: approved comments on the page ``key``."""
+    return forum_comment_counts([key])[key]
+
+
+def forum_comment_counts(keys: Sequence[str]) -> dict[str, int]:
+    """Jinja global: approved comments per key, for a listing page, in one query."""
+    return threads.comment_counts(get_state().db.session, list(keys))

@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+import os
+import re
+from contextlib import contextmanager
+from html import unescape
+
+import pytest
+from sqlalchemy import event, func, select
+
+from forum_plugin import Forum
+from forum_plugin.models import Base, Comment
+
+from . import hostapp
+
+DATABASE_URL_VARIABLE = "FORUM_TEST_DATABASE_URL"
+
+
+def database_url(tmp_path) -> str:
+    """The database the suite runs on: FORUM_TEST_DATABASE_URL, else a fresh SQLite file."""
+    return os.environ.get(DATABASE_URL_VARIABLE) or f"sqlite:///{tmp_path / 'test.sqlite3'}"
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip outside CI; in CI a missing prerequisite is a failure, never a silent skip."""
+    if os.environ.get("CI"):
+        pytest.fail(f"required in CI: {reason}")
+    pytest.skip(reason)
+
+
+@contextmanager
+def fresh_tables(app, db):
+    """Create the host's and the forum's tables, and drop them afterwards."""
+    with app.app_context():
+        db.drop_all()
+        Base.metadata.drop_all(db.engine)
+        db.create_all()
+        Forum.create_all()
+    try:
+        yield
+    finally:
+        with app.app_context():
+            db.session.remove()
+            Base.metadata.drop_all(db.engine)
+            db.drop_all()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def db_url(tmp_path):
+    return database_url(tmp_path)
+
+
+@pytest.fixture
+def make_app(db_url):
+    """Build host apps on the test database; tables are dropped afterwards."""
+    stack = []
+
+    def make(**config):
+        app = hostapp.create_app(db_url, **config)
+        context = fresh_tables(app, hostapp.db)
+        context.__enter__()
+        stack.append(context)
+        return app
+
+    yield make
+    for context in reversed(stack):
+        context.__exit__(None, None, None)
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def users(app):
+    with app.app_context():
+        reader = hostapp.User(username="reader", email="reader@example.org")
+        moderator = hostapp.User(username="mod", email="mod@example.org", is_moderator=True)
+        hostapp.db.session.add_all([reader, moderator])
+        hostapp.db.session.commit()
+        return {"reader": reader.id, "moderator": moderator.id}
+
+
+def log_in(client, user_id: int) -> None:
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user_id)
+        session["_fresh"] = True
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+    assert match, "the page has no CSRF token"
+    return match.group(1)
+
+
+def post_comment(client, slug: str = "first-report", *, page: str | None = None, prefix: str = "/forum", **fields):
+    """Open the page of thread ``slug`` as a reader would and submit its comment form."""
+    page = client.get(page or f"/posts/{slug}")
+    assert page.status_code == 200
+    data = {"csrf_token": csrf_token(page.text), "author_name": "Mali", "body": "Thank you for this report."}
+    data.update(fields)
+    return client.post(f"{prefix}/threads/{slug}/comments", data={k: v for k, v in data.items() if v is not None})
+
+
+def comment_id_from(response) -> int:
+    assert response.status_code == 303, response.text
+    return int(response.headers["Location"].rsplit("#comment-", 1)[1])
+
+
+def approve(app, client_of_moderator, comment_id: int):
+    queue = client_of_moderator.get("/forum/moderation/")
+    return client_of_moderator.post(
+        f"/forum/moderation/comments/{comment_id}/approve", data={"csrf_token": csrf_token(queue.text)}
+    )
+
+
+def stored_comments(app) -> int:
+    with app.app_context():
+        return hostapp.db.session.scalar(select(func.count()).select_from(Comment))
+
+
+def text_of(html: str) -> str:
+    return unescape(re.sub(r"<[^>]+>", " ", html))
+
+
+@contextmanager
+def count_statements(engine):
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

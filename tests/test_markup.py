@@ -1,0 +1,94 @@
+"""Markdown rendering and sanitizing, through both sanitizer backends."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pytest
+
+from forum_plugin.markup import ALLOWED_TAGS, LINK_REL, render
+
+SANITIZERS = ["bleach", "nh3"]
+
+
+class ElementCollector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.elements: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, dict(attrs)))
+
+
+def elements(html: str) -> list[tuple[str, dict]]:
+    parser = ElementCollector()
+    parser.feed(html)
+    return parser.elements
+
+
+@pytest.mark.parametrize("sanitizer", SANITIZERS)
+def test_markdown_becomes_allowed_html(sanitizer):
+    html = render("Some *emphasis*, **strength** and `code`.\n\n> quoted\n\n- one\n- two", sanitizer)
+    assert "<em>emphasis</em>" in html
+    assert "<strong>strength</strong>" in html
+    assert "<code>code</code>" in html
+    assert "<blockquote>" in html and "<li>one</li>" in html
+
+
+@pytest.mark.parametrize("sanitizer", SANITIZERS)
+def test_links_get_rel_and_bare_urls_are_linked(sanitizer):
+    html = render("See [the report](https://example.org/r) and https://example.org/plain", sanitizer)
+    links = [attrs for tag, attrs in elements(html) if tag == "a"]
+    assert [link["href"] for link in links] == ["https://example.org/r", "https://example.org/plain"]
+    assert all(link["rel"] == LINK_REL for link in links)
+
+
+@pytest.mark.parametrize("sanitizer", SANITIZERS)
+@pytest.mark.parametrize(
+    "source",
+    [
+        "<script>alert(1)</script>",
+        '<img src=x onerror="alert(1)">',
+        "[click](javascript:alert(1))",
+        "[click](JaVaScRiPt:alert(1))",
+        "[click](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+        "<a href='javascript:alert(1)'>x</a>",
+        "![x](javascript:alert(1))",
+        '<svg onload="alert(1)">',
+        "<https://example.org/\" onmouseover=\"alert(1)>",
+    ],
+)
+def test_hostile_input_is_inert(sanitizer, source):
+    html = render(source, sanitizer)
+    for tag, attrs in elements(html):
+        assert tag in ALLOWED_TAGS
+        assert not any(name.startswith("on") for name in attrs)
+        href = attrs.get("href", "")
+        assert href.split(":", 1)[0].lower() in ("http", "https", "mailto") or ":" not in href
+
+
+@pytest.mark.parametrize("sanitizer", SANITIZERS)
+def test_raw_html_is_shown_as_text_not_dropped(sanitizer):
+    html = render("I typed <b>this</b> literally", sanitizer)
+    assert "&lt;b&gt;this&lt;/b&gt;" in html
+
+
+@pytest.mark.parametrize("sanitizer", SANITIZERS)
+def test_headings_and_images_stay_readable(sanitizer):
+    html = render("# not a heading\n\n![a photo](https://example.org/p.png)", sanitizer)
+    assert "# not a heading" in html
+    assert "<img" not in html and "a photo" in html
+
+
+@pytest.mark.parametrize("sanitizer", SANITIZERS)
+def test_non_latin_text_round_trips(sanitizer):
+    source = "คุณไม่ได้อยู่คนเดียว သင် တစ်ယောက်တည်း អ្នកមិននៅម្នាក់ឯងទេ 你并不孤单 🙏"
+    assert render(source, sanitizer) == f"<p>{source}</p>"
+
+
+@pytest.mark.parametrize("sanitizer", SANITIZERS)
+def test_sanitizing_twice_changes_nothing(sanitizer):
+    from forum_plugin.markup import SANITIZERS as backends
+
+    html = render("A [link](https://example.org) and *more*\nnext line", sanitizer)
+    assert backends[sanitizer](html) == html
