@@ -21,13 +21,6 @@ def database_url(tmp_path) -> str:
     return os.environ.get(DATABASE_URL_VARIABLE) or f"sqlite:///{tmp_path / 'test.sqlite3'}"
 
 
-def skip_or_fail(reason: str) -> None:
-    """Skip outside CI; in CI a missing prerequisite is a failure, never a silent skip."""
-    if os.environ.get("CI"):
-        pytest.fail(f"required in CI: {reason}")
-    pytest.skip(reason)
-
-
 @contextmanager
 def fresh_tables(app, db):
     """Create the host's and the forum's tables, and drop them afterwards."""
