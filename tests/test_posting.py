@@ -119,11 +119,44 @@ def test_post_moderation_publishes_at_once(make_app):
     assert f'id="comment-{comment_id}"' in stranger.get("/posts/first-report").text
 
 
-def test_posting_to_an_unknown_thread_is_404(app):
+def test_a_form_posted_to_a_new_key_starts_the_thread_on_the_forums_page(app, users):
     client = app.test_client()
     token = csrf_token(client.get("/posts/first-report").text)
-    response = client.post("/forum/threads/no-such-page/comments", data={"csrf_token": token, "body": "x"})
-    assert response.status_code == 404 and "no comments on a page by that name" in response.text
+    response = client.post(
+        "/forum/threads/custom-form/comments", data={"csrf_token": token, "author_name": "A", "body": "first!"}
+    )
+    comment_id = comment_id_from(response)
+    assert response.headers["Location"] == f"/forum/threads/custom-form#comment-{comment_id}"
+    assert "first!" in client.get("/forum/threads/custom-form").text
+    too_long = client.post(
+        f"/forum/threads/{'k' * 300}/comments", data={"csrf_token": token, "author_name": "A", "body": "x"}
+    )
+    assert too_long.status_code == 400 and "at most 255 characters" in too_long.text
+    assert stored_comments(app) == 1
+
+
+def test_nh3_can_sanitize_instead_of_bleach(make_app):
+    app = make_app(FORUM_SANITIZER="nh3", FORUM_MODERATION="post")
+    client = app.test_client()
+    comment_id_from(post_comment(client, body="**bold** <script>alert(1)</script> [x](javascript:alert(1))"))
+    page = client.get("/posts/first-report").text
+    assert "<strong>bold</strong> &lt;script&gt;" in page
+    assert 'href="javascript' not in page.lower()
+
+
+def test_pages_show_stored_html_without_rendering_again(make_app, monkeypatch):
+    from forum_plugin import markup
+
+    app = make_app(FORUM_MODERATION="post")
+    client = app.test_client()
+    comment_id_from(post_comment(client, body="rendered *once*"))
+    calls = []
+    for name in list(markup.SANITIZERS):
+        monkeypatch.setitem(markup.SANITIZERS, name, lambda html, name=name: calls.append(name) or html)
+    monkeypatch.setattr(markup, "markdown_to_html", lambda source: calls.append("markdown") or source)
+    for path in ("/posts/first-report", "/forum/threads/first-report"):
+        assert "rendered <em>once</em>" in client.get(path).text
+    assert calls == []
 
 
 def test_email_and_ip_never_reach_public_html(app, users):

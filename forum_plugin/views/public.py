@@ -43,9 +43,22 @@ def return_url(thread: Thread) -> str:
     return url_for("forum.thread", key=thread.key)
 
 
+def _thread_to_post_in(key: str) -> Thread:
+    """The thread a comment is posted to. A form posted before any page
+    rendered the section starts the thread, on the forum's own page."""
+    session = get_state().db.session
+    thread = threads.get_thread(session, key)
+    if thread is not None:
+        return thread
+    try:
+        return threads.ensure_thread(session, key, None, url_for("forum.thread", key=key))
+    except ValueError as error:
+        abort(400, f"Comments cannot be posted to that page: {error}.")
+
+
 def post_comment(key: str):
     state = get_state()
-    thread = _thread_or_404(key)
+    thread = _thread_to_post_in(key)
     reader = current_reader()
     if not reader.is_authenticated and not state.settings.allow_anonymous:
         abort(403, "Please sign in to comment.")
