@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from . import markup, policy, signals
@@ -67,6 +67,26 @@ def _adjust_counts(session: Session, thread_id: int, old: str | None, new: str) 
     values = _count_delta(old, new)
     if values:
         session.execute(update(Thread).where(Thread.id == thread_id).values(**values))
+
+
+def recount_threads(session: Session, thread_ids: set[int]) -> None:
+    """Count the approved and pending comments of ``thread_ids`` again, after bulk changes."""
+
+    def counted(status: Status):
+        return (
+            select(func.count())
+            .select_from(Comment)
+            .where(Comment.thread_id == Thread.id, Comment.status == status.value)
+            .scalar_subquery()
+        )
+
+    ids = sorted(thread_ids)
+    for start in range(0, len(ids), 500):
+        session.execute(
+            update(Thread)
+            .where(Thread.id.in_(ids[start : start + 500]))
+            .values(approved_count=counted(Status.APPROVED), pending_count=counted(Status.PENDING))
+        )
 
 
 def _send(signal, comment: Comment) -> None:

@@ -10,7 +10,9 @@ from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
 
 from . import policy
+from .cli import forum_cli
 from .config import Settings, apply_defaults
+from .importers.records import ImportedThread
 from .models import Base
 from .state import EXTENSION_NAME, ForumState, get_state
 from .views import make_blueprint, section
@@ -51,6 +53,7 @@ class Forum:
         self.moderator_check_fn: Callable[[Any], bool] = default_moderator_check
         self.user_name_fn: Callable[[Any], str] = default_user_name
         self.policy_rules: tuple[policy.Rule, ...] = policy.DEFAULT_RULES
+        self.import_thread_key_fn: Callable[[ImportedThread], str] | None = None
         if app is not None:
             self.init_app(app, db)
 
@@ -81,6 +84,7 @@ class Forum:
         app.add_template_global(section.forum_comment_counts, "forum_comment_counts")
         app.add_template_filter(_isotime, "forum_isotime")
         app.add_template_filter(_readable_time, "forum_time")
+        app.cli.add_command(forum_cli)
 
     def _make_own_db(self, app: Flask) -> SQLAlchemy:
         os.makedirs(app.instance_path, exist_ok=True)
@@ -99,6 +103,13 @@ class Forum:
     def user_name(self, fn: Callable[[Any], str]) -> Callable[[Any], str]:
         """Register ``fn(user) -> str`` giving a logged-in reader's shown name."""
         self.user_name_fn = fn
+        return fn
+
+    def import_thread_key(self, fn: Callable[[ImportedThread], str]) -> Callable[[ImportedThread], str]:
+        """Register ``fn(thread) -> key`` naming the thread an imported post's
+        comments go to (``flask forum import``); it gets an
+        :class:`~forum_plugin.importers.records.ImportedThread`."""
+        self.import_thread_key_fn = fn
         return fn
 
     @staticmethod

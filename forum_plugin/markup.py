@@ -7,6 +7,7 @@ nh3, behind the one function :func:`render`. Pure: imports no Flask.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache, partial
 from typing import Callable
 
@@ -72,6 +73,20 @@ SANITIZERS: dict[str, Callable[[str], str]] = {
 def markdown_to_html(source: str) -> str:
     """Markdown with raw HTML disabled, not yet sanitized."""
     return _markdown().render(source)
+
+
+_BLOCK_TAG = re.compile(r"<(p|blockquote|ul|ol|pre)[\s>]", re.IGNORECASE)
+_BLANK_LINES = re.compile(r"\n\s*\n")
+
+
+def sanitize_imported(html: str, sanitizer: str = "bleach") -> str:
+    """Another system's comment HTML, made safe. Text without block markup
+    (WordPress keeps paragraphs as blank lines) gets its paragraphs and line
+    breaks back first."""
+    if not _BLOCK_TAG.search(html):
+        paragraphs = [p.strip() for p in _BLANK_LINES.split(html.replace("\r\n", "\n")) if p.strip()]
+        html = "".join(f"<p>{p.replace(chr(10), '<br>')}</p>" for p in paragraphs)
+    return SANITIZERS[sanitizer](html).strip()
 
 
 def render(source: str, sanitizer: str = "bleach") -> str:

@@ -86,6 +86,7 @@ class Comment(Base):
         Index("ix_forum_comments_queue", "status", "created_at", "id"),
         Index("ix_forum_comments_author_email", "author_email"),
         Index("ix_forum_comments_author_id", "author_id"),
+        Index("uq_forum_comments_origin", "origin", unique=True),
         Base.__table_args__,
     )
 
@@ -104,6 +105,9 @@ class Comment(Base):
     body_html: Mapped[str] = mapped_column(LongText)
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, onupdate=utcnow)
+    # Where an imported comment came from ("wordpress:<site>:<id>", "disqus:<id>"),
+    # so importing the same file again adds nothing.
+    origin: Mapped[str | None] = mapped_column(String(255))
 
     thread: Mapped[Thread] = relationship(lazy="raise")
 
@@ -132,3 +136,5 @@ class ModerationEvent(Base):
     to_status: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+    comment: Mapped[Comment] = relationship(lazy="raise")

@@ -2,30 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Blueprint
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from ..resources import PACKAGE, resource_folder
 from . import errors, moderation, public
-
-_PACKAGE = Path(__file__).resolve().parent.parent
-
-
-def templates_folder() -> Path:
-    """The templates: inside the package once installed from a wheel, at the
-    top level of the source tree otherwise."""
-    installed = _PACKAGE / "templates"
-    return installed if installed.is_dir() else _PACKAGE.parent / "templates"
 
 
 def make_blueprint() -> Blueprint:
     bp = Blueprint(
         "forum",
         __name__,
-        template_folder=str(templates_folder()),
-        static_folder=str(_PACKAGE / "static"),
+        template_folder=str(resource_folder("templates")),
+        static_folder=str(PACKAGE / "static"),
         static_url_path="/static",
     )
     bp.add_url_rule("/threads/<path:key>", "thread", public.thread_page, methods=["GET"])

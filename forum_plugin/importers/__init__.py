@@ -1,0 +1,1 @@
+"""Bringing comments in from WordPress and Disqus exports."""

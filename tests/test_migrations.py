@@ -1,0 +1,87 @@
+"""The forum's own Alembic history: it builds what the models define and touches nothing else."""
+
+from __future__ import annotations
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+
+from forum_plugin import Forum
+from forum_plugin.migrating import VERSION_TABLE, include_name
+from forum_plugin.models import Base
+
+from . import hostapp
+from .conftest import comment_id_from, post_comment
+
+
+@pytest.fixture
+def bare_app(app, users):
+    """The host with its own tables and a user, but no forum tables yet."""
+    with app.app_context():
+        Forum.drop_all()
+    return app
+
+
+def forum(app, *args: str):
+    result = app.test_cli_runner().invoke(args=["forum", *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def table_names(app) -> set[str]:
+    with app.app_context():
+        return set(inspect(hostapp.db.engine).get_table_names())
+
+
+def test_upgrade_builds_exactly_what_the_models_define(bare_app):
+    assert "upgraded to head" in forum(bare_app, "db", "upgrade")
+    with bare_app.app_context(), hostapp.db.engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection, opts={"include_name": include_name, "compare_type": True, "version_table": VERSION_TABLE}
+        )
+        assert compare_metadata(context, Base.metadata) == []
+
+
+def test_the_migrated_database_takes_comments(bare_app):
+    forum(bare_app, "db", "upgrade")
+    client = bare_app.test_client()
+    comment_id = comment_id_from(post_comment(client, body="after migrating"))
+    assert "after migrating" in client.get("/posts/first-report").text and comment_id
+
+
+def test_current_and_history_name_the_revision(bare_app):
+    assert forum(bare_app, "db", "current").strip() == ""
+    forum(bare_app, "db", "upgrade")
+    assert "0001 (head)" in forum(bare_app, "db", "current")
+    assert "<base> -> 0001 (head)" in forum(bare_app, "db", "history")
+    forum(bare_app, "db", "upgrade")  # already at head: nothing to do, no error
+    assert "0001 (head)" in forum(bare_app, "db", "current")
+
+
+def test_downgrade_to_base_removes_every_forum_table_and_nothing_else(bare_app, users):
+    forum(bare_app, "db", "upgrade")
+    assert {"forum_threads", "forum_comments", "forum_moderation_events", VERSION_TABLE} <= table_names(bare_app)
+    forum(bare_app, "db", "downgrade", "base")
+    names = table_names(bare_app)
+    assert not [name for name in names if name.startswith("forum_")]
+    assert "host_users" in names
+    with bare_app.app_context():
+        assert hostapp.db.session.get(hostapp.User, users["reader"]).username == "reader"
+
+
+def test_the_hosts_own_alembic_version_table_is_left_alone(bare_app):
+    from sqlalchemy import text
+
+    with bare_app.app_context():
+        with hostapp.db.engine.begin() as connection:
+            connection.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
+            connection.execute(text("INSERT INTO alembic_version VALUES ('host0042')"))
+    try:
+        forum(bare_app, "db", "upgrade")
+        forum(bare_app, "db", "downgrade", "base")
+        with bare_app.app_context(), hostapp.db.engine.connect() as connection:
+            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "host0042"
+    finally:
+        with bare_app.app_context(), hostapp.db.engine.begin() as connection:
+            connection.execute(text("DROP TABLE alembic_version"))
