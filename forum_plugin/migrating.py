@@ -45,3 +45,11 @@ def current_revision(config: Config) -> str | None:
     """The revision the tables are at, None before the first or after the last downgrade."""
     context = MigrationContext.configure(config.attributes["connection"], opts={"version_table": VERSION_TABLE})
     return context.get_current_revision()
+
+
+def skip_forum_tables(name: str | None, type_: str, parent_names: dict) -> bool:
+    """For a host's own Alembic or Flask-Migrate setup: leave the forum's tables out,
+    so autogenerate never proposes to drop them (``Migrate(app, db, include_name=skip_forum_tables)``)."""
+    if type_ == "table":
+        return not (name or "").startswith(TABLE_PREFIX)
+    return True
