@@ -54,18 +54,17 @@ def find_parent(session: Session, thread: Thread, parent_id: int) -> Comment:
 
 
 def _count_delta(old: str | None, new: str) -> dict:
-    deltas = {"approved_count": 0, "pending_count": 0}
-    for status, step in ((old, -1), (new, 1)):
-        if status == Status.APPROVED:
-            deltas["approved_count"] += step
-        elif status == Status.PENDING:
-            deltas["pending_count"] += step
-    return {name: getattr(Thread, name) + delta for name, delta in deltas.items() if delta}
+    """The thread column updates that move one comment from ``old`` to ``new``."""
+    values = {}
+    if old is not None:
+        values[Thread.count_column(old)] = getattr(Thread, Thread.count_column(old)) - 1
+    values[Thread.count_column(new)] = getattr(Thread, Thread.count_column(new)) + 1
+    return values
 
 
 def _adjust_counts(session: Session, thread_id: int, old: str | None, new: str) -> None:
-    values = _count_delta(old, new)
-    if values:
+    if old != new:
+        values = _count_delta(old, new)
         session.execute(update(Thread).where(Thread.id == thread_id).values(**values))
 
 
@@ -85,7 +84,7 @@ def recount_threads(session: Session, thread_ids: set[int]) -> None:
         session.execute(
             update(Thread)
             .where(Thread.id.in_(ids[start : start + 500]))
-            .values(approved_count=counted(Status.APPROVED), pending_count=counted(Status.PENDING))
+            .values({Thread.count_column(status.value): counted(status) for status in Status})
         )
 
 

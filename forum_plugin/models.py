@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, MetaData, String, Text, false
 from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -68,9 +68,19 @@ class Thread(Base):
     key: Mapped[str] = mapped_column(ThreadKey)
     title: Mapped[str] = mapped_column(String(300))
     url: Mapped[str] = mapped_column(String(2000))
-    approved_count: Mapped[int] = mapped_column(Integer, default=0)
-    pending_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Comments per status, kept in the same transaction as every change, so
+    # listings and the dashboard's tabs never count rows.
+    approved_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    pending_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    rejected_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    spam_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    deleted_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+    @staticmethod
+    def count_column(status: str) -> str:
+        """The column counting comments in ``status``."""
+        return f"{Status(status).value}_count"
 
 
 class Comment(Base):
@@ -108,6 +118,9 @@ class Comment(Base):
     # Where an imported comment came from ("wordpress:<site>:<id>", "disqus:<id>"),
     # so importing the same file again adds nothing.
     origin: Mapped[str | None] = mapped_column(String(255))
+    # The author asked to be mailed when this is approved or answered.
+    notify: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    flag_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     thread: Mapped[Thread] = relationship(lazy="raise")
 
@@ -138,3 +151,107 @@ class ModerationEvent(Base):
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
     comment: Mapped[Comment] = relationship(lazy="raise")
+
+
+class Revision(Base):
+    """A comment's text as it was before an edit."""
+
+    __tablename__ = "forum_revisions"
+    __table_args__ = (
+        Index("ix_forum_revisions_comment", "comment_id", "created_at"),
+        Base.__table_args__,
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("forum_comments.id"))
+    body_markdown: Mapped[str] = mapped_column(LongText)
+    body_html: Mapped[str] = mapped_column(LongText)
+    editor_id: Mapped[str | None] = mapped_column(String(64))
+    editor_name: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class Flag(Base):
+    """A reader's report of an approved comment; one per reader and comment."""
+
+    __tablename__ = "forum_flags"
+    __table_args__ = (
+        Index("uq_forum_flags_comment_reporter", "comment_id", "reporter", unique=True),
+        Base.__table_args__,
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("forum_comments.id"))
+    # "account:<id>" for a logged-in reader, else "ip:<keyed hash>".
+    reporter: Mapped[str] = mapped_column(String(80))
+    reason: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class BanKind(str, enum.Enum):
+    EMAIL = "email"
+    DOMAIN = "domain"
+    ACCOUNT = "account"
+    IP = "ip"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Ban(Base):
+    """Comments from a matching author are refused until ``expires_at`` (never, if None).
+
+    ``value`` is a lower-cased email or domain, an account id, or an IP's keyed hash.
+    """
+
+    __tablename__ = "forum_bans"
+    __table_args__ = (
+        Index("ix_forum_bans_kind_value", "kind", "value"),
+        Base.__table_args__,
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    value: Mapped[str] = mapped_column(String(254))
+    # What moderators see in place of an IP hash: which comment it came from.
+    label: Mapped[str] = mapped_column(String(254), default="")
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    created_by_id: Mapped[str | None] = mapped_column(String(64))
+    created_by_name: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
+
+class WordList(str, enum.Enum):
+    BANNED = "banned"
+    SUSPECT = "suspect"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Word(Base):
+    """A banned or suspect word added from the dashboard, beside the config's lists."""
+
+    __tablename__ = "forum_words"
+    __table_args__ = (
+        Index("uq_forum_words_list_word", "list", "word", unique=True),
+        Base.__table_args__,
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    list: Mapped[str] = mapped_column(String(16))
+    word: Mapped[str] = mapped_column(String(100))
+    created_by_name: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class MailDigest(Base):
+    """A digest mail sent to moderators, so the next one starts where it ended."""
+
+    __tablename__ = "forum_mail_digests"
+    __table_args__ = (Base.__table_args__,)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_comment_id: Mapped[int] = mapped_column(Integer)
+    sent_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)

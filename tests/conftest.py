@@ -6,15 +6,19 @@ from contextlib import contextmanager
 from html import unescape
 
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import event, func, select
 
 from forum_plugin import Forum
 from forum_plugin.migrating import drop_version_table
 from forum_plugin.models import Base, Comment
+from forum_plugin.resources import resource_folder
 
 from . import hostapp
 
 DATABASE_URL_VARIABLE = "FORUM_TEST_DATABASE_URL"
+# The newest revision of the forum's migrations.
+HEAD = ScriptDirectory(str(resource_folder("migrations"))).get_current_head()
 
 
 def database_url(tmp_path) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import skip_or_fail
+from .conftest import HEAD, skip_or_fail
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST_FILES = Path(__file__).resolve().parent / "wheel_host"
@@ -40,6 +40,7 @@ def test_the_wheel_carries_templates_migrations_and_static_files(wheel):
         "forum_plugin/migrations/env.py",
         "forum_plugin/migrations/script.py.mako",
         "forum_plugin/migrations/versions/0001_initial.py",
+        "forum_plugin/migrations/versions/0002_moderation.py",
         "forum_plugin/static/forum.css",
         "forum_plugin/py.typed",
     ):
@@ -68,7 +69,7 @@ def test_a_host_outside_the_project_migrates_and_takes_a_comment(wheel, tmp_path
         upgraded = run([*flask, "forum", "db", "upgrade"], cwd=site, env=env)
         assert upgraded.returncode == 0, upgraded.stderr
         assert "upgraded to head" in upgraded.stdout
-        assert "0001 (head)" in run([*flask, "forum", "db", "current"], cwd=site, env=env).stdout
+        assert f"{HEAD} (head)" in run([*flask, "forum", "db", "current"], cwd=site, env=env).stdout
         driven = run([str(python), "drive.py"], cwd=site, env=env)
         assert driven.returncode == 0, driven.stdout + driven.stderr
         assert "driven: comment" in driven.stdout and str(venv) in driven.stdout
