@@ -16,12 +16,14 @@ from . import personal_data
 from .importers import disqus, wordpress
 from .importers.load import KEY_SOURCES, key_by, load
 from .importers.records import ImportFileError
-from .state import get_state
 from .migrating import alembic_config, current_revision, drop_version_table
+from .notify import digest_command
+from .state import get_state
 
 forum_cli = AppGroup("forum", help="Comments: schema migrations, privacy tools, imports.")
 db_cli = AppGroup("db", help="The forum_ tables' own Alembic migrations (version table forum_alembic_version).")
 forum_cli.add_command(db_cli)
+forum_cli.add_command(digest_command)
 
 
 @db_cli.command("upgrade")

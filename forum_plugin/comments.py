@@ -1,20 +1,29 @@
-"""The write side: posting and moderating comments.
+"""The write side: posting, moderating, editing and reporting comments.
 
-Each public function is one transaction: it changes the comment, keeps the
-thread's counts, appends an audit event, commits, and only then sends its
-signal, so receivers never see work that could still roll back.
+Each public function is one transaction: it changes the comments, keeps the
+threads' counts, appends audit events, commits, and only then sends its
+signals, so receivers never see work that could still roll back. Nothing
+ever cascades: removing a comment leaves its replies where they are.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
+from datetime import timedelta
+from typing import Sequence
 
 from flask import current_app
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from . import markup, policy, signals
-from .models import Comment, ModerationEvent, Status, Thread
+from . import bans, markup, policy, signals
+from .config import Settings
+from .models import Comment, Flag, ModerationEvent, Revision, Status, Thread, utcnow
+
+DUPLICATE_WINDOW = timedelta(minutes=10)
+REMOVED = (Status.REJECTED, Status.SPAM, Status.DELETED)
 
 
 class ParentError(ValueError):
@@ -23,17 +32,28 @@ class ParentError(ValueError):
 
 @dataclass(frozen=True)
 class Actor:
-    """Who made a moderation decision: an account, or a policy rule (no id)."""
+    """Who made a moderation decision: an account, or a rule (no id)."""
 
     id: str | None
     name: str
 
 
 POLICY = Actor(None, "policy")
+READERS = Actor(None, "readers")
+
+# What each moderation action does; "restore" goes back to where the comment was.
+ACTIONS: dict[str, Status | None] = {
+    "approve": Status.APPROVED,
+    "reject": Status.REJECTED,
+    "spam": Status.SPAM,
+    "delete": Status.DELETED,
+    "restore": None,
+}
 
 _TRANSITION_SIGNALS = {
     Status.APPROVED: signals.comment_approved,
     Status.REJECTED: signals.comment_rejected,
+    Status.SPAM: signals.comment_rejected,
     Status.DELETED: signals.comment_deleted,
 }
 
@@ -64,12 +84,11 @@ def _count_delta(old: str | None, new: str) -> dict:
 
 def _adjust_counts(session: Session, thread_id: int, old: str | None, new: str) -> None:
     if old != new:
-        values = _count_delta(old, new)
-        session.execute(update(Thread).where(Thread.id == thread_id).values(**values))
+        session.execute(update(Thread).where(Thread.id == thread_id).values(**_count_delta(old, new)))
 
 
 def recount_threads(session: Session, thread_ids: set[int]) -> None:
-    """Count the approved and pending comments of ``thread_ids`` again, after bulk changes."""
+    """Count the comments of ``thread_ids`` per status again, after bulk changes."""
 
     def counted(status: Status):
         return (
@@ -92,23 +111,89 @@ def _send(signal, comment: Comment) -> None:
     signal.send(current_app._get_current_object(), comment=comment)
 
 
+def _event(comment: Comment, by: Actor, action: str, from_status: str | None, reason: str) -> ModerationEvent:
+    return ModerationEvent(
+        comment_id=comment.id,
+        actor_id=by.id,
+        actor_name=by.name[:100],
+        action=action,
+        from_status=from_status,
+        to_status=comment.status,
+        reason=reason[:500],
+    )
+
+
+def policy_context(session: Session, draft: policy.Draft, settings: Settings) -> policy.Context:
+    """Gather what the rules need to know about the site and the author."""
+    banned_words, suspect_words = bans.words(session, settings.banned_words, settings.suspect_words)
+    now = utcnow()
+    approved_before = rejected_recently = 0
+    if draft.author_id is not None:
+        by_status = dict(
+            session.execute(
+                select(Comment.status, func.count())
+                .where(
+                    Comment.author_id == draft.author_id,
+                    (Comment.status == Status.APPROVED)
+                    | (Comment.status.in_([Status.REJECTED, Status.SPAM])
+                       & (Comment.created_at > now - timedelta(days=policy.TRUST_WINDOW_DAYS))),
+                )
+                .group_by(Comment.status)
+            ).all()
+        )
+        approved_before = by_status.get(Status.APPROVED.value, 0)
+        rejected_recently = by_status.get(Status.REJECTED.value, 0) + by_status.get(Status.SPAM.value, 0)
+    same_author = (
+        Comment.author_id == draft.author_id if draft.author_id is not None else Comment.ip_hash == draft.ip_hash
+    )
+    duplicate = draft.ip_hash is not None or draft.author_id is not None
+    if duplicate:
+        duplicate = (
+            session.scalar(
+                select(Comment.id)
+                .where(same_author, Comment.body_markdown == draft.body, Comment.created_at > now - DUPLICATE_WINDOW)
+                .limit(1)
+            )
+            is not None
+        )
+    return policy.Context(
+        mode=settings.moderation,
+        banned_words=banned_words,
+        suspect_words=suspect_words,
+        max_links=settings.max_links,
+        trust_after=settings.trust_after,
+        ban=bans.matching(session, email=draft.author_email, account_id=draft.author_id, ip_hash=draft.ip_hash),
+        ban_silent=settings.ban_silent,
+        approved_before=approved_before,
+        rejected_recently=rejected_recently,
+        duplicate=duplicate,
+    )
+
+
+@dataclass(frozen=True)
+class Posted:
+    comment: Comment
+    decision: policy.Decision
+
+
 def post(
     session: Session,
     thread: Thread,
     draft: policy.Draft,
     *,
     parent_id: int | None,
-    mode: str,
-    sanitizer: str,
-    rules: tuple[policy.Rule, ...] = policy.DEFAULT_RULES,
-) -> Comment:
+    settings: Settings,
+    rules: Sequence[policy.Rule] = policy.DEFAULT_RULES,
+) -> Posted:
     """Store a new comment or reply with the status the policy gives it.
 
     :raises ParentError: when ``parent_id`` names no approved comment of
         ``thread``; nothing is stored then.
     """
     parent = find_parent(session, thread, parent_id) if parent_id is not None else None
-    decision = policy.decide(draft, mode, rules)
+    body_html = markup.render(draft.body, settings.sanitizer)
+    draft = dataclasses.replace(draft, links=markup.count_links(body_html))
+    decision = policy.decide(draft, policy_context(session, draft, settings), rules)
     comment = Comment(
         thread_id=thread.id,
         parent_id=parent.id if parent else None,
@@ -121,56 +206,129 @@ def post(
         author_email=draft.author_email,
         ip_hash=draft.ip_hash,
         body_markdown=draft.body,
-        body_html=markup.render(draft.body, sanitizer),
+        body_html=body_html,
+        notify=draft.notify and bool(draft.author_email),
     )
     session.add(comment)
     session.flush()
-    session.add(
-        ModerationEvent(
-            comment_id=comment.id,
-            actor_id=POLICY.id,
-            actor_name=POLICY.name,
-            action="post",
-            from_status=None,
-            to_status=comment.status,
-            reason=comment.moderation_reason,
-        )
-    )
+    session.add(_event(comment, POLICY, "post", None, comment.moderation_reason))
     _adjust_counts(session, thread.id, None, comment.status)
     session.commit()
     _send(signals.comment_posted, comment)
     if comment.status == Status.APPROVED:
         _send(signals.comment_approved, comment)
-    return comment
+    return Posted(comment, decision)
 
 
-def moderate(session: Session, comment: Comment, to_status: Status, *, by: Actor, action: str, reason: str = "") -> None:
-    """Move ``comment`` to ``to_status`` on behalf of ``by``, with an audit event."""
-    from_status = comment.status
-    if from_status == to_status:
-        return
-    comment.status = to_status.value
-    session.add(
-        ModerationEvent(
-            comment_id=comment.id,
-            actor_id=by.id,
-            actor_name=by.name[:100],
-            action=action,
-            from_status=from_status,
-            to_status=to_status.value,
-            reason=reason[:500],
-        )
-    )
-    _adjust_counts(session, comment.thread_id, from_status, to_status)
+def _restore_targets(session: Session, comments: Sequence[Comment]) -> dict[int, Status]:
+    """Where each removed comment was before it was removed (pending if unknown)."""
+    removed = {c.id: c.status for c in comments if c.status in REMOVED}
+    targets = dict.fromkeys(removed, Status.PENDING)
+    if not removed:
+        return targets
+    events = session.execute(
+        select(ModerationEvent.comment_id, ModerationEvent.from_status, ModerationEvent.to_status)
+        .where(ModerationEvent.comment_id.in_(list(removed)))
+        .order_by(ModerationEvent.id.desc())
+    ).all()
+    decided: set[int] = set()
+    for comment_id, from_status, to_status in events:
+        if comment_id in decided or to_status != removed[comment_id]:
+            continue
+        decided.add(comment_id)
+        if from_status and from_status not in REMOVED:
+            targets[comment_id] = Status(from_status)
+    return targets
+
+
+def _move(session: Session, moves: Sequence[tuple[Comment, Status]], action: str, by: Actor, reason: str) -> list[Comment]:
+    """Move each comment to its status, with audit events and counts, in one transaction."""
+    changed: list[tuple[Comment, Status]] = []
+    for comment, to_status in moves:
+        if comment.status == to_status:
+            continue
+        from_status = comment.status
+        comment.status = to_status.value
+        if reason:
+            comment.moderation_reason = reason[:500]
+        session.add(_event(comment, by, action, from_status, reason))
+        _adjust_counts(session, comment.thread_id, from_status, to_status.value)
+        changed.append((comment, to_status))
     session.commit()
-    if to_status in _TRANSITION_SIGNALS:
-        _send(_TRANSITION_SIGNALS[to_status], comment)
+    for comment, to_status in changed:
+        if to_status in _TRANSITION_SIGNALS:
+            _send(_TRANSITION_SIGNALS[to_status], comment)
+    return [comment for comment, _ in changed]
+
+
+def moderate(
+    session: Session, comments: Sequence[Comment], action: str, *, by: Actor, reason: str = ""
+) -> list[Comment]:
+    """Apply ``action`` (see :data:`ACTIONS`) to ``comments`` in one transaction.
+
+    Comments already where the action would put them are left alone, as is
+    "restore" on a comment that was never removed. Returns those changed.
+    """
+    target = ACTIONS[action]
+    if target is None:
+        restore_to = _restore_targets(session, comments)
+        moves = [(c, restore_to[c.id]) for c in comments if c.id in restore_to]
+    else:
+        moves = [(c, target) for c in comments]
+    return _move(session, moves, action, by, reason)
 
 
 def approve(session: Session, comment: Comment, *, by: Actor) -> None:
-    moderate(session, comment, Status.APPROVED, by=by, action="approve")
+    moderate(session, [comment], "approve", by=by)
 
 
 def reject(session: Session, comment: Comment, *, by: Actor) -> None:
-    moderate(session, comment, Status.REJECTED, by=by, action="reject")
+    moderate(session, [comment], "reject", by=by)
 
+
+def edit(session: Session, comment: Comment, body: str, *, by: Actor, sanitizer: str) -> None:
+    """Replace a comment's text, keeping what it said before as a revision."""
+    session.add(
+        Revision(
+            comment_id=comment.id,
+            body_markdown=comment.body_markdown,
+            body_html=comment.body_html,
+            editor_id=by.id,
+            editor_name=by.name[:100],
+        )
+    )
+    comment.body_markdown = body
+    comment.body_html = markup.render(body, sanitizer)
+    session.add(_event(comment, by, "edit", comment.status, "text edited"))
+    session.commit()
+    _send(signals.comment_edited, comment)
+
+
+class ReportError(ValueError):
+    """A report that cannot be taken; the message is for the reader."""
+
+
+def report(session: Session, comment: Comment, *, reporter: str, reason: str, threshold: int) -> bool:
+    """Record one reader's report; at ``threshold`` reports the comment goes back to the queue.
+
+    Returns whether the comment went back to the queue.
+
+    :raises ReportError: when the comment is not published or this reader
+        already reported it.
+    """
+    if comment.status != Status.APPROVED:
+        raise ReportError("Only published comments can be reported.")
+    session.add(Flag(comment_id=comment.id, reporter=reporter[:80], reason=reason[:200]))
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise ReportError("You have already reported this comment. Thank you.") from None
+    session.execute(update(Comment).where(Comment.id == comment.id).values(flag_count=Comment.flag_count + 1))
+    session.commit()
+    session.refresh(comment)
+    _send(signals.comment_flagged, comment)
+    if comment.flag_count >= threshold and comment.status == Status.APPROVED:
+        _move(session, [(comment, Status.PENDING)], "report", READERS, f"reported by {comment.flag_count} readers")
+        return True
+    return False

@@ -40,12 +40,21 @@ DEFAULTS: dict[str, Any] = {
     "TRUST_AFTER": 3,
     # Reader reports that send an approved comment back to the queue.
     "FLAG_THRESHOLD": 3,
-    # SMTP for notifications; nothing is sent while the server is None.
+    # SMTP for notifications; nothing is sent while the server is None (unless
+    # the host has Flask-Mail set up, which is then used).
     "MAIL_SERVER": None,
     "MAIL_PORT": 25,
     "MAIL_SENDER": None,
+    "MAIL_USE_TLS": False,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
     # Who is told of new pending comments.
     "MODERATOR_EMAILS": (),
+    # 0: a mail per pending comment; N: none, but `flask forum mail-digest`
+    # (run by cron every N minutes) sends one list of what came in.
+    "MAIL_DIGEST_MINUTES": 0,
+    # Banned authors' comments are kept as spam without telling them.
+    "BAN_SILENT": False,
 }
 
 MODERATION_MODES = ("pre", "post")
@@ -73,7 +82,12 @@ class Settings:
     mail_server: str | None
     mail_port: int
     mail_sender: str | None
+    mail_use_tls: bool
+    mail_username: str | None
+    mail_password: str | None
     moderator_emails: tuple[str, ...]
+    mail_digest_minutes: int
+    ban_silent: bool
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Settings:

@@ -52,7 +52,7 @@ class Forum:
         self._own_db: SQLAlchemy | None = None
         self.moderator_check_fn: Callable[[Any], bool] = default_moderator_check
         self.user_name_fn: Callable[[Any], str] = default_user_name
-        self.policy_rules: tuple[policy.Rule, ...] = policy.DEFAULT_RULES
+        self.host_rules: list[policy.Rule] = []
         self.import_thread_key_fn: Callable[[ImportedThread], str] | None = None
         if app is not None:
             self.init_app(app, db)
@@ -99,6 +99,21 @@ class Forum:
         """Register ``fn(user) -> bool`` deciding who moderates. Use as a decorator."""
         self.moderator_check_fn = fn
         return fn
+
+    def policy_rule(self, fn: policy.Rule) -> policy.Rule:
+        """Register ``fn(draft, context) -> Decision | None`` as a moderation rule.
+
+        Host rules run, in the order registered, after the rules that refuse a
+        comment outright (banned author, banned word, duplicate) and before
+        those that approve or hold it (trusted author, links, suspect words).
+        """
+        self.host_rules.append(fn)
+        return fn
+
+    @property
+    def rules(self) -> tuple[policy.Rule, ...]:
+        """Every rule a new comment goes through, in order."""
+        return policy.with_host_rules(self.host_rules)
 
     def user_name(self, fn: Callable[[Any], str]) -> Callable[[Any], str]:
         """Register ``fn(user) -> str`` giving a logged-in reader's shown name."""

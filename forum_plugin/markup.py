@@ -96,3 +96,8 @@ def render(source: str, sanitizer: str = "bleach") -> str:
     :param sanitizer: ``"bleach"`` or ``"nh3"``.
     """
     return SANITIZERS[sanitizer](markdown_to_html(source)).strip()
+
+
+def count_links(html: str) -> int:
+    """Links in sanitized HTML, for the policy's link limit."""
+    return html.count("<a ")

@@ -2,15 +2,20 @@
 
 Rules run in order; the first that returns a :class:`Decision` wins, and
 when none does, the site's moderation mode decides. Every decision carries
-reasons written for a moderator to read. Pure: imports no Flask.
+reasons written for a moderator to read, and some a message for the reader.
+Pure: imports no Flask and reads no database; what the rules need to know
+about the author and the site arrives in a :class:`Context`.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from .models import Status
+
+TRUST_WINDOW_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -23,12 +28,46 @@ class Draft:
     author_id: str | None = None
     ip_hash: str | None = None
     author_is_moderator: bool = False
+    links: int = 0
+    notify: bool = False
+
+
+@dataclass(frozen=True)
+class BanMatch:
+    kind: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Context:
+    """Facts about the site and the author, gathered before the rules run.
+
+    :ivar approved_before: the account's approved comments (0 without an account).
+    :ivar rejected_recently: its comments rejected or marked spam in the last
+        :data:`TRUST_WINDOW_DAYS` days.
+    :ivar duplicate: the same author posted the same text in the last 10 minutes.
+    """
+
+    mode: str = "pre"
+    banned_words: tuple[str, ...] = ()
+    suspect_words: tuple[str, ...] = ()
+    max_links: int = 2
+    trust_after: int = 3
+    ban: BanMatch | None = None
+    ban_silent: bool = False
+    approved_before: int = 0
+    rejected_recently: int = 0
+    duplicate: bool = False
 
 
 @dataclass(frozen=True)
 class Decision:
+    """A status, the reasons moderators see, and what the reader is told (if
+    anything) instead of the usual "awaiting moderation"."""
+
     status: Status
     reasons: tuple[str, ...] = field(default_factory=tuple)
+    reader_message: str | None = None
 
     @property
     def reason(self) -> str:
@@ -36,17 +75,103 @@ class Decision:
         return "; ".join(self.reasons)
 
 
-Rule = Callable[[Draft], "Decision | None"]
+Rule = Callable[[Draft, Context], "Decision | None"]
 
 
-def moderator_author(draft: Draft) -> Decision | None:
+def _find_word(text: str, words: Sequence[str]) -> str | None:
+    """The first of ``words`` in ``text`` as a whole word, ignoring case.
+
+    Scripts written without spaces (Thai, Burmese, Khmer, Chinese) have no
+    word boundaries to match, so there a plain substring counts.
+    """
+    lowered = text.casefold()
+    for word in words:
+        needle = word.casefold().strip()
+        if not needle:
+            continue
+        if needle.isascii():
+            if re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", lowered):
+                return word
+        elif needle in lowered:
+            return word
+    return None
+
+
+def moderator_author(draft: Draft, context: Context) -> Decision | None:
     """A moderator's own comment needs nobody's approval."""
     if draft.author_is_moderator:
         return Decision(Status.APPROVED, ("author is a moderator",))
     return None
 
 
-DEFAULT_RULES: tuple[Rule, ...] = (moderator_author,)
+def banned_author(draft: Draft, context: Context) -> Decision | None:
+    if context.ban is None:
+        return None
+    reason = f"banned {context.ban.kind}" + (f": {context.ban.reason}" if context.ban.reason else "")
+    if context.ban_silent:
+        return Decision(Status.SPAM, (reason + " (kept silently as spam)",))
+    return Decision(Status.REJECTED, (reason,), "Comments from you are not accepted on this site.")
+
+
+def banned_word(draft: Draft, context: Context) -> Decision | None:
+    word = _find_word(draft.body, context.banned_words)
+    if word is None:
+        return None
+    return Decision(
+        Status.REJECTED,
+        (f"banned word: {word!r}",),
+        "Your comment contains language this site does not accept, so it was not posted.",
+    )
+
+
+def duplicate(draft: Draft, context: Context) -> Decision | None:
+    if not context.duplicate:
+        return None
+    return Decision(
+        Status.REJECTED,
+        ("duplicate of a comment by the same author in the last 10 minutes",),
+        "You already posted this comment a moment ago.",
+    )
+
+
+def trusted_author(draft: Draft, context: Context) -> Decision | None:
+    """Accounts with a record skip the queue; an email address alone proves nothing."""
+    if draft.author_id is None or context.rejected_recently:
+        return None
+    if context.approved_before >= context.trust_after:
+        return Decision(
+            Status.APPROVED,
+            (
+                f"trusted: {context.approved_before} approved comments, "
+                f"none rejected in {TRUST_WINDOW_DAYS} days",
+            ),
+        )
+    return None
+
+
+def too_many_links(draft: Draft, context: Context) -> Decision | None:
+    if draft.links > context.max_links:
+        return Decision(Status.PENDING, (f"held: {draft.links} links, limit {context.max_links}",))
+    return None
+
+
+def suspect_word(draft: Draft, context: Context) -> Decision | None:
+    word = _find_word(draft.body, context.suspect_words)
+    if word is None:
+        return None
+    return Decision(Status.PENDING, (f"held: suspect word {word!r}",))
+
+
+# Rules that refuse a comment outright; host rules run after these.
+REFUSING_RULES: tuple[Rule, ...] = (moderator_author, banned_author, banned_word, duplicate)
+# Rules that approve or hold; they run after the host's.
+SORTING_RULES: tuple[Rule, ...] = (trusted_author, too_many_links, suspect_word)
+DEFAULT_RULES: tuple[Rule, ...] = REFUSING_RULES + SORTING_RULES
+
+
+def with_host_rules(host_rules: Sequence[Rule]) -> tuple[Rule, ...]:
+    """The built-in rules with a host's own between the refusing and the sorting ones."""
+    return (*REFUSING_RULES, *host_rules, *SORTING_RULES)
 
 
 def by_mode(mode: str) -> Decision:
@@ -56,10 +181,10 @@ def by_mode(mode: str) -> Decision:
     return Decision(Status.PENDING, ("held: every comment is reviewed first",))
 
 
-def decide(draft: Draft, mode: str, rules: Sequence[Rule] = DEFAULT_RULES) -> Decision:
-    """Run ``rules`` in order over ``draft``; fall back to the moderation ``mode``."""
+def decide(draft: Draft, context: Context, rules: Sequence[Rule] = DEFAULT_RULES) -> Decision:
+    """Run ``rules`` in order over ``draft``; fall back to the moderation mode."""
     for rule in rules:
-        decision = rule(draft)
+        decision = rule(draft, context)
         if decision is not None:
             return decision
-    return by_mode(mode)
+    return by_mode(context.mode)

@@ -7,7 +7,7 @@ from typing import Iterable, Sequence
 
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, aliased
 
 from . import tree
 from .models import Comment, Status, Thread
@@ -61,6 +61,27 @@ class ThreadPage:
     pending_ids: frozenset[int] = frozenset()
 
 
+OWN_UNPUBLISHED = (Status.PENDING, Status.SPAM)
+
+
+def visible_with_placeholders(comments: Sequence[Comment], own_ids: frozenset[int]) -> tuple[list[Comment], set[int]]:
+    """Keep what a reader may see: approved comments, their own unpublished
+    ones, and, as placeholders, removed comments that still have a visible
+    reply under them. Returns the kept comments and the placeholders' ids."""
+
+    def shown(comment: Comment) -> bool:
+        return comment.status == Status.APPROVED or comment.id in own_ids
+
+    by_id = {c.id: c for c in comments}
+    has_shown_reply: set[int] = set()
+    # Deepest first, so every reply is looked at before its parent.
+    for comment in sorted(comments, key=lambda c: c.depth, reverse=True):
+        if comment.parent_id in by_id and (shown(comment) or comment.id in has_shown_reply):
+            has_shown_reply.add(comment.parent_id)
+    kept = [c for c in comments if shown(c) or c.id in has_shown_reply]
+    return kept, {c.id for c in kept if not shown(c)}
+
+
 def load_page(
     session: Session,
     thread: Thread | None,
@@ -68,26 +89,39 @@ def load_page(
     max_depth: int,
     own_pending_ids: Iterable[int] = (),
 ) -> ThreadPage:
-    """Approved comments of ``thread`` as a tree, plus the reader's own
-    pending ones, in two statements whatever the size or depth."""
+    """Approved comments of ``thread`` as a tree, the reader's own pending
+    ones, and placeholders for removed comments that still have published
+    replies: two statements whatever the size or depth."""
     if thread is None:
         return ThreadPage(None)
+    reply = aliased(Comment)
+    has_published_reply = (
+        select(reply.id).where(reply.root_id == Comment.id, reply.status == Status.APPROVED).exists()
+    )
     roots = session.scalars(
         select(Comment)
-        .where(Comment.thread_id == thread.id, Comment.status == Status.APPROVED, Comment.depth == 0)
+        .where(
+            Comment.thread_id == thread.id,
+            Comment.depth == 0,
+            (Comment.status == Status.APPROVED) | has_published_reply,
+        )
         .order_by(Comment.created_at, Comment.id)
     ).all()
     own_pending_ids = list(own_pending_ids)
-    shown = [Comment.root_id.in_([c.id for c in roots]) & (Comment.status == Status.APPROVED)]
+    wanted = [Comment.root_id.in_([c.id for c in roots])]
     if own_pending_ids:
-        shown.append(
-            Comment.id.in_(own_pending_ids) & (Comment.thread_id == thread.id) & (Comment.status == Status.PENDING)
+        wanted.append(
+            Comment.id.in_(own_pending_ids)
+            & (Comment.thread_id == thread.id)
+            & Comment.status.in_([s.value for s in OWN_UNPUBLISHED])
         )
-    rest = session.scalars(select(Comment).where(or_(*shown)).order_by(Comment.created_at, Comment.id)).all()
-    comments = sorted([*roots, *rest], key=lambda c: (c.created_at, c.id))
-    items = tree.build(comments, max_depth)
-    pending = frozenset(c.id for c in rest if c.status == Status.PENDING)
-    return ThreadPage(thread, items, tree.trailing_closes(items), pending)
+    rest = session.scalars(select(Comment).where(or_(*wanted)).order_by(Comment.created_at, Comment.id)).all()
+    own = frozenset(c.id for c in rest if c.id in set(own_pending_ids) and c.status in OWN_UNPUBLISHED)
+    comments, placeholders = visible_with_placeholders(
+        sorted({c.id: c for c in [*roots, *rest]}.values(), key=lambda c: (c.created_at, c.id)), own
+    )
+    items = tree.build(comments, max_depth, placeholders)
+    return ThreadPage(thread, items, tree.trailing_closes(items), own)
 
 
 def comment_counts(session: Session, keys: Sequence[str]) -> dict[str, int]:
@@ -97,14 +131,3 @@ def comment_counts(session: Session, keys: Sequence[str]) -> dict[str, int]:
         rows = session.execute(select(Thread.key, Thread.approved_count).where(Thread.key.in_(list(set(keys)))))
         counts.update({key: count for key, count in rows})
     return counts
-
-
-def pending_queue(session: Session, limit: int = 50) -> Sequence[Comment]:
-    """The oldest pending comments first, with their threads."""
-    return session.scalars(
-        select(Comment)
-        .where(Comment.status == Status.PENDING)
-        .options(joinedload(Comment.thread))
-        .order_by(Comment.created_at, Comment.id)
-        .limit(limit)
-    ).all()

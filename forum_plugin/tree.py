@@ -10,6 +10,7 @@ Pure: imports no Flask.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import AbstractSet as Set
 from typing import Iterable, Protocol, Sequence
 
 
@@ -30,6 +31,7 @@ class TreeItem:
         item before it); ignored when ``opens_list`` is true.
     :ivar reply_to: the parent's author, shown when the indentation no
         longer makes the parent plain to see.
+    :ivar removed: shown as a placeholder, only to keep its replies in place.
     """
 
     comment: TreeNode
@@ -37,6 +39,7 @@ class TreeItem:
     opens_list: bool
     closes: int
     reply_to: str | None
+    removed: bool = False
 
 
 def _children_by_parent(comments: Iterable[TreeNode]) -> tuple[list[TreeNode], dict[int, list[TreeNode]]]:
@@ -50,7 +53,7 @@ def _children_by_parent(comments: Iterable[TreeNode]) -> tuple[list[TreeNode], d
     return roots, children
 
 
-def build(comments: Sequence[TreeNode], max_depth: int) -> list[TreeItem]:
+def build(comments: Sequence[TreeNode], max_depth: int, removed: Set[int] = frozenset()) -> list[TreeItem]:
     """Order ``comments`` depth-first, each reply after its parent.
 
     ``comments`` must come in creation order; siblings keep that order. A
@@ -69,11 +72,12 @@ def build(comments: Sequence[TreeNode], max_depth: int) -> list[TreeItem]:
             continue
         level = min(comment.depth, max_depth)
         reply_to = None
-        if comment.depth > max_depth and comment.parent_id in by_id:
-            reply_to = by_id[comment.parent_id].author_name
+        parent = by_id.get(comment.parent_id) if comment.parent_id is not None else None
+        if comment.depth > max_depth and parent is not None and parent.id not in removed:
+            reply_to = parent.author_name
         opens_list = bool(items) and level > previous_level
         closes = 0 if opens_list or not items else previous_level - level
-        items.append(TreeItem(comment, level, opens_list, closes, reply_to))
+        items.append(TreeItem(comment, level, opens_list, closes, reply_to, comment.id in removed))
         previous_level = level
         if comment.id in children:
             stack.append(iter(children[comment.id]))

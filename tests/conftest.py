@@ -80,14 +80,19 @@ def app(make_app):
     return make_app()
 
 
-@pytest.fixture
-def users(app):
+def add_users(app) -> dict[str, int]:
+    """A reader and a moderator account on the host; their ids by role."""
     with app.app_context():
         reader = hostapp.User(username="reader", email="reader@example.org")
         moderator = hostapp.User(username="mod", email="mod@example.org", is_moderator=True)
         hostapp.db.session.add_all([reader, moderator])
         hostapp.db.session.commit()
         return {"reader": reader.id, "moderator": moderator.id}
+
+
+@pytest.fixture
+def users(app):
+    return add_users(app)
 
 
 def log_in(client, user_id: int) -> None:
@@ -97,7 +102,7 @@ def log_in(client, user_id: int) -> None:
 
 
 def csrf_token(html: str) -> str:
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+    match = re.search(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"', html)
     assert match, "the page has no CSRF token"
     return match.group(1)
 

@@ -62,7 +62,7 @@ def test_reject_keeps_the_comment_off_the_page(app, moderator, pending_id):
     assert status_of(app, pending_id) == "rejected"
     assert "please review me" not in app.test_client().get("/posts/first-report").text
     after = moderator.get("/forum/moderation/").text
-    assert "Rejected comment" in after and "please review me" not in after
+    assert "Rejected: comment #" in after and "please review me" not in after
 
 
 def test_actions_need_a_csrf_token_and_a_post(app, moderator, pending_id):

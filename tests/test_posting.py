@@ -7,7 +7,14 @@ from sqlalchemy import select
 from forum_plugin.models import Comment, ModerationEvent
 
 from . import hostapp
-from .conftest import approve, comment_id_from, csrf_token, log_in, post_comment, stored_comments
+from .conftest import (
+    approve,
+    comment_id_from,
+    csrf_token,
+    log_in,
+    post_comment,
+    stored_comments,
+)
 
 NOTICE = "awaiting moderation"
 

@@ -11,7 +11,14 @@ from forum_plugin import threads
 from forum_plugin.models import Comment, Status, Thread
 
 from . import hostapp
-from .conftest import approve, comment_id_from, count_statements, log_in, post_comment, stored_comments
+from .conftest import (
+    approve,
+    comment_id_from,
+    count_statements,
+    log_in,
+    post_comment,
+    stored_comments,
+)
 
 
 class CommentLayout(HTMLParser):
@@ -60,7 +67,7 @@ def reply_chain(client, length: int, slug: str = "first-report") -> list[int]:
     return ids
 
 
-def test_replies_nest_with_their_true_depth_and_stop_indenting_at_the_cap(make_app, users):
+def test_replies_nest_with_their_true_depth_and_stop_indenting_at_the_cap(make_app):
     app = make_app(FORUM_MAX_DEPTH=3)
     client = app.test_client()
     with app.app_context():

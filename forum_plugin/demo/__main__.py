@@ -16,7 +16,7 @@ def main(host: str, port: int) -> None:
     app = create_app()
     click.echo(f"Demo blog: http://{host}:{port}/   (data in {app.instance_path})")
     click.echo("Demo accounts (log in at /login):")
-    for username, password, name, moderator in DEMO_ACCOUNTS:
+    for username, password, _name, moderator in DEMO_ACCOUNTS:
         role = "moderator" if moderator else "reader"
         click.echo(f"  {role:9}  username {username!r}  password {password!r}")
     click.echo(f"Moderation queue: http://{host}:{port}{app.config['FORUM_URL_PREFIX']}/moderation/")

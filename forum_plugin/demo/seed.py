@@ -12,6 +12,7 @@ from werkzeug.security import generate_password_hash
 from .. import comments, threads
 from ..comments import Actor
 from ..policy import Draft
+from ..state import get_state
 from .models import Post, User, db
 from .posts import POSTS
 
@@ -75,9 +76,8 @@ def _seed_comments() -> None:
             thread,
             Draft(body=body, author_name=author),
             parent_id=posted[parent].id if parent is not None else None,
-            mode="pre",
-            sanitizer="bleach",
-        )
+            settings=get_state().settings,
+        ).comment
         if approved:
             comments.approve(db.session, comment, by=by)
         posted.append(comment)

@@ -11,7 +11,14 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import BinaryIO
 
-from .parsing import Fields, ParsedExport, Progress, XmlStream, slug_from_url, utc_datetime
+from .parsing import (
+    Fields,
+    ParsedExport,
+    Progress,
+    XmlStream,
+    slug_from_url,
+    utc_datetime,
+)
 from .records import ImportedComment, ImportedThread, ImportFileError
 
 NAMESPACE = "http://disqus.com"

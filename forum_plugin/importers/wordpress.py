@@ -13,7 +13,14 @@ import xml.etree.ElementTree as ET
 from typing import BinaryIO
 from urllib.parse import unquote
 
-from .parsing import Fields, ParsedExport, Progress, XmlStream, slug_from_url, utc_datetime
+from .parsing import (
+    Fields,
+    ParsedExport,
+    Progress,
+    XmlStream,
+    slug_from_url,
+    utc_datetime,
+)
 from .records import ImportedComment, ImportedThread, ImportFileError
 
 #: Every WXR version so far lives under ``http://wordpress.org/export/``, but so

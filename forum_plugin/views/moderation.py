@@ -1,21 +1,33 @@
-"""Moderators' views: the queue of pending comments and the actions on them."""
+"""Moderators' views: the dashboard, actions on comments, bans, word lists, the audit log.
+
+Every view answers 403 to a reader who is not a moderator and sends
+anonymous visitors to the host's login view; every change is a POST with a
+CSRF token.
+"""
 
 from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
 
-from .. import comments, threads
-from ..forms import ActionForm
+from .. import bans, comments, queue
+from ..forms import MAX_ID, ActionForm, BanForm, BulkForm, EditForm, WordForm
 from ..identity import account_id, current_reader, display_name, is_moderator
-from ..models import Comment
+from ..models import BanKind, Comment, Status, Thread, WordList
+from ..privacy import hash_ip
 from ..state import get_state
-from .errors import CSRF_MESSAGE, render_error
+from .errors import CSRF_MESSAGE
 
-ACTIONS = {
-    "approve": (comments.approve, "Approved"),
-    "reject": (comments.reject, "Rejected"),
+# How many comments one bulk request may change.
+BULK_LIMIT = 500
+DONE = {
+    "approve": "Approved",
+    "reject": "Rejected",
+    "spam": "Marked as spam",
+    "delete": "Deleted",
+    "restore": "Restored",
 }
 
 
@@ -37,24 +49,264 @@ def moderators_only(view):
     return guarded
 
 
+def _moderator() -> comments.Actor:
+    reader = current_reader()
+    return comments.Actor(account_id(reader), display_name(reader))
+
+
+def _session():
+    return get_state().db.session
+
+
+def _back(default: str = "forum.moderation"):
+    """303 to the dashboard page the moderator came from, if the form says which."""
+    target = request.form.get("next", "")
+    home = url_for("forum.moderation")
+    prefix = home.rsplit("/moderation/", 1)[0] + "/moderation/"
+    if not (target.startswith(prefix) and "//" not in target):
+        target = url_for(default)
+    return redirect(target, code=303)
+
+
+def _checked(form) -> None:
+    """Refuse a form whose CSRF token is missing or stale (400, nothing changed)."""
+    if not form.validate():
+        if form.csrf_failed:
+            abort(400, CSRF_MESSAGE)
+        abort(400, " ".join(message for messages in form.errors.values() for message in messages))
+
+
+def _comment_or_404(comment_id: int) -> Comment:
+    comment = _session().get(Comment, comment_id)
+    if comment is None:
+        abort(404, f"There is no comment #{comment_id}.")
+    return comment
+
+
+def _queue_filter() -> queue.QueueFilter:
+    args = request.args
+    try:
+        status = Status(args.get("status", Status.PENDING.value))
+    except ValueError:
+        abort(400, f"{args.get('status')!r} is not a status; use one of {', '.join(s.value for s in Status)}.")
+    try:
+        after = queue.Cursor.decode(args["after"]) if args.get("after") else None
+    except queue.CursorError as error:
+        abort(400, str(error))
+    return queue.QueueFilter(
+        status=status,
+        thread_key=args.get("thread") or None,
+        search=(args.get("q") or "").strip()[:200] or None,
+        newest_first=args.get("order") == "newest",
+        after=after,
+    )
+
+
 @moderators_only
-def queue():
-    pending = threads.pending_queue(get_state().db.session)
-    return render_template("forum/moderation/queue.html", comments=pending, action_form=ActionForm())
+def dashboard():
+    wanted = _queue_filter()
+    session = _session()
+    return render_template(
+        "forum/moderation/queue.html",
+        wanted=wanted,
+        page=queue.page(session, wanted),
+        counts=queue.status_counts(session, wanted.thread_key),
+        statuses=list(Status),
+        action_form=ActionForm(formdata=None),
+        ban_form=BanForm(formdata=None),
+    )
 
 
 @moderators_only
 def act(comment_id: int, action: str):
-    if action not in ACTIONS:
+    if action not in comments.ACTIONS:
         abort(404, f"There is no moderation action called {action!r}.")
-    if not ActionForm().validate():
-        return render_error(400, "Form expired", CSRF_MESSAGE)
-    session = get_state().db.session
-    comment = session.get(Comment, comment_id)
-    if comment is None:
-        abort(404, f"There is no comment #{comment_id}.")
-    perform, done = ACTIONS[action]
-    moderator = current_reader()
-    perform(session, comment, by=comments.Actor(account_id(moderator), display_name(moderator)))
-    flash(f"{done} comment #{comment_id} by {comment.author_name}.", "forum")
-    return redirect(url_for("forum.moderation"), code=303)
+    _checked(ActionForm())
+    comment = _comment_or_404(comment_id)
+    changed = comments.moderate(_session(), [comment], action, by=_moderator())
+    if changed:
+        flash(f"{DONE[action]}: comment #{comment_id} by {comment.author_name}.", "forum")
+    else:
+        flash(f"Comment #{comment_id} is {comment.status}; nothing to {action}.", "forum")
+    return _back()
+
+
+def _bulk_ids() -> list[int]:
+    raw = request.form.getlist("ids")
+    if request.form.get("all_on_page"):
+        raw += request.form.getlist("page_ids")
+    ids: list[int] = []
+    for value in raw:
+        if not value.isdigit() or not 1 <= int(value) <= MAX_ID:
+            abort(400, f"{value!r} is not a comment id.")
+        ids.append(int(value))
+    if not ids:
+        abort(400, "Tick the comments to act on, or “every comment on this page”.")
+    if len(set(ids)) > BULK_LIMIT:
+        abort(400, f"At most {BULK_LIMIT} comments can be changed at once.")
+    return sorted(set(ids))
+
+
+@moderators_only
+def bulk():
+    form = BulkForm()
+    _checked(form)
+    if form.action.data not in comments.ACTIONS:
+        abort(400, f"There is no moderation action called {form.action.data!r}.")
+    ids = _bulk_ids()
+    session = _session()
+    found = session.scalars(select(Comment).where(Comment.id.in_(ids))).all()
+    if len(found) != len(ids):
+        missing = sorted(set(ids) - {c.id for c in found})
+        abort(404, f"There is no comment #{missing[0]}; nothing was changed.")
+    changed = comments.moderate(session, found, form.action.data, by=_moderator())
+    flash(f"{DONE[form.action.data]}: {len(changed)} of {len(ids)} comments.", "forum")
+    return _back()
+
+
+def _render_detail(comment: Comment, form: EditForm, status: int = 200):
+    session = _session()
+    events, _ = queue.audit_log(session, queue.LogFilter(comment_id=comment.id))
+    return render_template(
+        "forum/moderation/comment.html",
+        comment=comment,
+        thread=session.get(Thread, comment.thread_id),
+        revisions=queue.revisions(session, comment.id),
+        events=events,
+        form=form,
+    ), status
+
+
+@moderators_only
+def comment_detail(comment_id: int):
+    comment = _comment_or_404(comment_id)
+    return _render_detail(comment, EditForm(formdata=None, body=comment.body_markdown))
+
+
+@moderators_only
+def edit(comment_id: int):
+    comment = _comment_or_404(comment_id)
+    form = EditForm()
+    settings = get_state().settings
+    if not form.validate():
+        if form.csrf_failed:
+            abort(400, CSRF_MESSAGE)
+        return _render_detail(comment, form, 400)
+    if len(form.body.data) > settings.max_length:
+        form.body.errors = [f"The text has {len(form.body.data):,} characters; the limit is {settings.max_length:,}."]
+        return _render_detail(comment, form, 400)
+    comments.edit(_session(), comment, form.body.data, by=_moderator(), sanitizer=settings.sanitizer)
+    flash(f"Saved the new text of comment #{comment_id}; the old one is kept as a revision.", "forum")
+    return redirect(url_for("forum.comment_detail", comment_id=comment_id), code=303)
+
+
+def _ban_kind(value: str) -> BanKind:
+    try:
+        return BanKind(value)
+    except ValueError:
+        abort(400, f"{value!r} is not something to ban by; use email, domain, account or ip.")
+
+
+@moderators_only
+def ban_author(comment_id: int):
+    comment = _comment_or_404(comment_id)
+    form = BanForm()
+    _checked(form)
+    kind = _ban_kind(form.kind.data)
+    try:
+        value, label = bans.value_from_comment(comment, kind)
+        moderator = _moderator()
+        bans.add(
+            _session(), kind, value, reason=form.reason.data or "", days=form.days.data,
+            by_id=moderator.id, by_name=moderator.name, label=label,
+        )
+    except bans.BanError as error:
+        abort(400, str(error))
+    flash(f"Banned {label}.", "forum")
+    return _back()
+
+
+@moderators_only
+def ban_list():
+    session = _session()
+    form = BanForm(formdata=request.form if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        _checked(form)
+        kind = _ban_kind(form.kind.data)
+        secret = current_app.secret_key or ""
+        try:
+            value = bans.normalize(kind, form.value.data or "", lambda ip: hash_ip(secret, ip))
+            moderator = _moderator()
+            label = "an IP address" if kind is BanKind.IP else value
+            bans.add(session, kind, value, reason=form.reason.data or "", days=form.days.data,
+                     by_id=moderator.id, by_name=moderator.name, label=label)
+        except bans.BanError as error:
+            form.value.errors = [str(error)]
+            status = 400
+        else:
+            flash(f"Banned {label}.", "forum")
+            return redirect(url_for("forum.ban_list"), code=303)
+    return render_template(
+        "forum/moderation/bans.html", bans=bans.listed(session), form=form, action_form=ActionForm(formdata=None)
+    ), status
+
+
+@moderators_only
+def lift_ban(ban_id: int):
+    _checked(ActionForm())
+    if not bans.lift(_session(), ban_id):
+        abort(404, f"There is no ban #{ban_id}.")
+    flash(f"Lifted ban #{ban_id}.", "forum")
+    return redirect(url_for("forum.ban_list"), code=303)
+
+
+@moderators_only
+def word_list():
+    session = _session()
+    settings = get_state().settings
+    form = WordForm(formdata=request.form if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        _checked(form)
+        try:
+            added = bans.add_word(session, WordList(form.list.data), form.word.data, by_name=_moderator().name)
+        except bans.BanError as error:
+            form.word.errors = [str(error)]
+            status = 400
+        else:
+            flash(f"Added {form.word.data!r}." if added else f"{form.word.data!r} is already on that list.", "forum")
+            return redirect(url_for("forum.word_list"), code=303)
+    return render_template(
+        "forum/moderation/words.html",
+        words=bans.dashboard_words(session),
+        configured={"banned": settings.banned_words, "suspect": settings.suspect_words},
+        form=form,
+        action_form=ActionForm(formdata=None),
+    ), status
+
+
+@moderators_only
+def remove_word(word_id: int):
+    _checked(ActionForm())
+    if not bans.remove_word(_session(), word_id):
+        abort(404, f"There is no word #{word_id} on the lists.")
+    flash("Removed the word.", "forum")
+    return redirect(url_for("forum.word_list"), code=303)
+
+
+@moderators_only
+def log():
+    args = request.args
+    numbers = {}
+    for name in ("comment", "before"):
+        value = args.get(name)
+        if value and (not value.isdigit() or int(value) > MAX_ID):
+            abort(400, f"{name} must be a comment number, not {value!r}.")
+        numbers[name] = int(value) if value else None
+    wanted = queue.LogFilter(
+        comment_id=numbers["comment"], moderator_id=args.get("moderator") or None, before=numbers["before"]
+    )
+    events, before = queue.audit_log(_session(), wanted)
+    return render_template("forum/moderation/log.html", events=events, wanted=wanted, before=before)
+

@@ -7,8 +7,16 @@ from urllib.parse import urlsplit
 from flask import abort, redirect, render_template, request, url_for
 
 from .. import comments, threads
-from ..identity import account_id, client_ip_hash, current_reader, display_name, is_moderator, remember_pending
-from ..models import Status, Thread
+from ..forms import ReportForm
+from ..identity import (
+    account_id,
+    client_ip_hash,
+    current_reader,
+    display_name,
+    is_moderator,
+    remember_pending,
+)
+from ..models import Comment, Status, Thread
 from ..policy import Draft
 from ..state import get_state
 from .errors import CSRF_MESSAGE, render_error
@@ -75,20 +83,47 @@ def post_comment(key: str):
         author_id=account_id(reader),
         ip_hash=client_ip_hash(),
         author_is_moderator=is_moderator(reader),
+        notify=form.notify.data,
     )
     try:
-        comment = comments.post(
+        posted = comments.post(
             state.db.session,
             thread,
             draft,
             parent_id=form.parent_id.data,
-            mode=state.settings.moderation,
-            sanitizer=state.settings.sanitizer,
-            rules=state.forum.policy_rules,
+            settings=state.settings,
+            rules=state.forum.rules,
         )
     except comments.ParentError as error:
         form.parent_id.errors = [str(error)]
         return _render_thread_page(thread, form, 400)
-    if comment.status == Status.PENDING:
-        remember_pending(comment.id)
-    return redirect(f"{return_url(thread)}#comment-{comment.id}", code=303)
+    if posted.decision.reader_message:
+        form.body.errors = [posted.decision.reader_message]
+        return _render_thread_page(thread, form, 400)
+    if posted.comment.status in (Status.PENDING, Status.SPAM):
+        # A banned author kept silently as spam sees what anyone else would.
+        remember_pending(posted.comment.id)
+    return redirect(f"{return_url(thread)}#comment-{posted.comment.id}", code=303)
+
+
+def report_comment(comment_id: int):
+    state = get_state()
+    session = state.db.session
+    comment = session.get(Comment, comment_id)
+    if comment is None:
+        abort(404, f"There is no comment #{comment_id}.")
+    form = ReportForm()
+    if not form.validate():
+        if form.csrf_failed:
+            return render_error(400, "Form expired", CSRF_MESSAGE)
+        abort(400, "Please choose why you are reporting this comment.")
+    reader = current_reader()
+    reporter = f"account:{account_id(reader)}" if reader.is_authenticated else f"ip:{client_ip_hash()}"
+    try:
+        comments.report(
+            session, comment, reporter=reporter, reason=form.reason_text(), threshold=state.settings.flag_threshold
+        )
+    except comments.ReportError as error:
+        abort(400, str(error))
+    thread = session.get(Thread, comment.thread_id)
+    return render_template("forum/reported.html", thread_url=return_url(thread)), 200

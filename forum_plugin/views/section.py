@@ -8,9 +8,10 @@ from flask import render_template, request, url_for
 from markupsafe import Markup
 
 from .. import threads
-from ..forms import CommentForm
+from ..forms import CommentForm, ReportForm
 from ..identity import current_reader, display_name, own_pending_ids
 from ..models import Thread
+from ..notify import mail_enabled
 from ..state import get_state
 
 
@@ -53,6 +54,8 @@ def render_section(thread: Thread | None, key: str, form: CommentForm) -> Markup
         action=url_for("forum.post_comment", key=key),
         reply_to=reply_to,
         pre_moderated=state.settings.moderation == "pre",
+        mail_enabled=mail_enabled(),
+        report_form=ReportForm(formdata=None),
         reader_name=display_name(reader) if reader.is_authenticated else None,
         may_comment=reader.is_authenticated or state.settings.allow_anonymous,
     )

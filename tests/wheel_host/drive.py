@@ -3,14 +3,15 @@
 import re
 import sys
 
-import forum_plugin
 from host import Editor, app, db
+
+import forum_plugin
 
 assert "site-packages" in forum_plugin.__file__, forum_plugin.__file__
 
 
 def token(html):
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    return re.search(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
 
 
 with app.app_context():

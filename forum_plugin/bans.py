@@ -1,0 +1,155 @@
+"""Bans and the dashboard's word lists: what keeps abusers out."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Sequence
+
+from sqlalchemy import and_, delete, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from .models import Ban, BanKind, Comment, Word, WordList, utcnow
+from .policy import BanMatch
+
+
+class BanError(ValueError):
+    """A ban cannot be made as asked; the message is for the moderator."""
+
+
+def email_domain(email: str | None) -> str | None:
+    if not email or "@" not in email:
+        return None
+    return email.rsplit("@", 1)[1].strip().lower() or None
+
+
+def normalize(kind: BanKind, value: str, hash_ip) -> str:
+    """The stored form of a ban's value: lower-cased addresses, hashed IPs."""
+    value = value.strip()
+    if not value:
+        raise BanError("Say what to ban: an email address, a domain, an account id or an IP address.")
+    if kind is BanKind.EMAIL:
+        if "@" not in value:
+            raise BanError(f"{value!r} is not an email address.")
+        return value.lower()
+    if kind is BanKind.DOMAIN:
+        return value.lstrip("@").lower()
+    if kind is BanKind.IP:
+        return hash_ip(value)
+    return value
+
+
+def add(
+    session: Session,
+    kind: BanKind,
+    value: str,
+    *,
+    reason: str,
+    days: int | None,
+    by_id: str | None,
+    by_name: str,
+    label: str = "",
+) -> Ban:
+    """Store a ban on an already normalized ``value``; ``days=None`` never expires."""
+    if days is not None and days < 1:
+        raise BanError("A ban lasts at least one day; leave the days empty for a ban without end.")
+    ban = Ban(
+        kind=kind.value,
+        value=value[:254],
+        label=(label or value)[:254],
+        reason=reason.strip()[:500],
+        created_by_id=by_id,
+        created_by_name=by_name[:100],
+        expires_at=utcnow() + timedelta(days=days) if days else None,
+    )
+    session.add(ban)
+    session.commit()
+    return ban
+
+
+def value_from_comment(comment: Comment, kind: BanKind) -> tuple[str, str]:
+    """The value a ban of ``kind`` takes from ``comment``, and how moderators see it.
+
+    :raises BanError: when the comment has no such detail (no email, no account...).
+    """
+    found = {
+        BanKind.EMAIL: ((comment.author_email or "").lower() or None, comment.author_email),
+        BanKind.DOMAIN: (email_domain(comment.author_email), email_domain(comment.author_email)),
+        BanKind.ACCOUNT: (comment.author_id, f"account {comment.author_id} ({comment.author_name})"),
+        BanKind.IP: (comment.ip_hash, f"the address comment #{comment.id} was sent from"),
+    }[kind]
+    if not found[0]:
+        raise BanError(f"Comment #{comment.id} has no {kind.value} to ban.")
+    return found[0], found[1] or found[0]
+
+
+def lift(session: Session, ban_id: int) -> bool:
+    removed = session.execute(delete(Ban).where(Ban.id == ban_id)).rowcount
+    session.commit()
+    return bool(removed)
+
+
+def listed(session: Session, now: datetime | None = None) -> Sequence[Ban]:
+    """Bans still in force, newest first."""
+    now = now or utcnow()
+    return session.scalars(
+        select(Ban).where(or_(Ban.expires_at.is_(None), Ban.expires_at > now)).order_by(Ban.id.desc())
+    ).all()
+
+
+def matching(
+    session: Session,
+    *,
+    email: str | None,
+    account_id: str | None,
+    ip_hash: str | None,
+    now: datetime | None = None,
+) -> BanMatch | None:
+    """The ban in force that covers an author, if any, in one statement."""
+    now = now or utcnow()
+    wanted = [(BanKind.EMAIL, (email or "").lower()), (BanKind.DOMAIN, email_domain(email)),
+              (BanKind.ACCOUNT, account_id), (BanKind.IP, ip_hash)]
+    conditions = [and_(Ban.kind == kind.value, Ban.value == value) for kind, value in wanted if value]
+    if not conditions:
+        return None
+    ban = session.scalars(
+        select(Ban)
+        .where(or_(*conditions), or_(Ban.expires_at.is_(None), Ban.expires_at > now))
+        .order_by(Ban.id)
+        .limit(1)
+    ).first()
+    return BanMatch(ban.kind, ban.reason) if ban else None
+
+
+def words(session: Session, configured_banned: Sequence[str], configured_suspect: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The banned and suspect words: the config's lists plus the dashboard's."""
+    rows = session.execute(select(Word.list, Word.word).order_by(Word.id)).all()
+    banned = tuple(configured_banned) + tuple(w for kind, w in rows if kind == WordList.BANNED)
+    suspect = tuple(configured_suspect) + tuple(w for kind, w in rows if kind == WordList.SUSPECT)
+    return banned, suspect
+
+
+def dashboard_words(session: Session) -> Sequence[Word]:
+    return session.scalars(select(Word).order_by(Word.list, Word.word)).all()
+
+
+def add_word(session: Session, kind: WordList, word: str, *, by_name: str) -> bool:
+    """Add ``word`` to a list; False when it is already there."""
+    word = word.strip().casefold()
+    if not word:
+        raise BanError("Type the word to add.")
+    if len(word) > 100:
+        raise BanError("A word or phrase may have at most 100 characters.")
+    session.add(Word(list=kind.value, word=word, created_by_name=by_name[:100]))
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        return False
+    return True
+
+
+def remove_word(session: Session, word_id: int) -> bool:
+    removed = session.execute(delete(Word).where(Word.id == word_id)).rowcount
+    session.commit()
+    return bool(removed)

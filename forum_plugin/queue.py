@@ -1,0 +1,188 @@
+"""The moderators' read side: the dashboard's pages of comments, tab counts,
+reports, authors' records and the audit log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Sequence
+
+from sqlalchemy import and_, func, literal, or_, select
+from sqlalchemy.orm import Session, contains_eager
+
+from .models import Comment, Flag, ModerationEvent, Revision, Status, Thread
+
+PAGE_SIZE = 50
+
+
+class CursorError(ValueError):
+    """A page position that this dashboard did not hand out."""
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page ends: the last row's creation time and id."""
+
+    created_at: datetime
+    id: int
+
+    def encode(self) -> str:
+        return f"{self.created_at.isoformat()}_{self.id}"
+
+    @classmethod
+    def decode(cls, text: str) -> Cursor:
+        moment, _, row_id = text.rpartition("_")
+        try:
+            return cls(datetime.fromisoformat(moment), int(row_id))
+        except ValueError:
+            raise CursorError(f"{text!r} is not a page of this list.") from None
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    status: Status = Status.PENDING
+    thread_key: str | None = None
+    search: str | None = None
+    newest_first: bool = False
+    after: Cursor | None = None
+
+
+@dataclass
+class QueuePage:
+    comments: Sequence[Comment]
+    next_cursor: Cursor | None
+    flags: dict[int, list[str]] = field(default_factory=dict)
+    history: dict[int, tuple[int, int]] = field(default_factory=dict)
+
+
+def status_counts(session: Session, thread_key: str | None = None) -> dict[str, int]:
+    """Comments per status, read off the threads' kept counts (one statement, no row scan)."""
+    columns = [func.coalesce(func.sum(getattr(Thread, Thread.count_column(s.value))), 0) for s in Status]
+    query = select(*columns)
+    if thread_key:
+        query = query.where(Thread.key == thread_key)
+    row = session.execute(query).one()
+    return {status.value: int(count) for status, count in zip(Status, row, strict=True)}
+
+
+def _after(cursor: Cursor, newest_first: bool):
+    if newest_first:
+        return or_(Comment.created_at < cursor.created_at, and_(Comment.created_at == cursor.created_at, Comment.id < cursor.id))
+    return or_(Comment.created_at > cursor.created_at, and_(Comment.created_at == cursor.created_at, Comment.id > cursor.id))
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def page(session: Session, wanted: QueueFilter, limit: int = PAGE_SIZE) -> QueuePage:
+    """One page of comments in ``wanted.status``, keyset-paginated so the
+    hundredth page costs what the first does."""
+    query = (
+        select(Comment)
+        .join(Comment.thread)
+        .options(contains_eager(Comment.thread))
+        .where(Comment.status == wanted.status.value)
+    )
+    if wanted.thread_key:
+        query = query.where(Thread.key == wanted.thread_key)
+    if wanted.search:
+        pattern = f"%{_escape_like(wanted.search.casefold())}%"
+        query = query.where(
+            or_(
+                *(
+                    func.lower(column).like(pattern, escape="\\")
+                    for column in (Comment.body_markdown, Comment.author_name, Comment.author_email)
+                )
+            )
+        )
+    if wanted.after is not None:
+        query = query.where(_after(wanted.after, wanted.newest_first))
+    order = (Comment.created_at.desc(), Comment.id.desc()) if wanted.newest_first else (Comment.created_at, Comment.id)
+    rows = session.scalars(query.order_by(*order).limit(limit + 1)).all()
+    comments, more = rows[:limit], len(rows) > limit
+    next_cursor = Cursor(comments[-1].created_at, comments[-1].id) if more else None
+    return QueuePage(comments, next_cursor, flags_for(session, comments), author_history(session, comments))
+
+
+def flags_for(session: Session, comments: Sequence[Comment]) -> dict[int, list[str]]:
+    """Readers' report reasons per comment, for the comments that have any."""
+    reported = [c.id for c in comments if c.flag_count]
+    flags: dict[int, list[str]] = {}
+    if reported:
+        rows = session.execute(
+            select(Flag.comment_id, Flag.reason).where(Flag.comment_id.in_(reported)).order_by(Flag.id)
+        )
+        for comment_id, reason in rows:
+            flags.setdefault(comment_id, []).append(reason)
+    return flags
+
+
+def _author_key():
+    """One string per author: the account if any, else the email, else the address hash."""
+    return func.coalesce(
+        literal("a:") + Comment.author_id,
+        literal("e:") + func.lower(Comment.author_email),
+        literal("i:") + Comment.ip_hash,
+    )
+
+
+def _key_of(comment: Comment) -> str | None:
+    if comment.author_id:
+        return f"a:{comment.author_id}"
+    if comment.author_email:
+        return f"e:{comment.author_email.lower()}"
+    return f"i:{comment.ip_hash}" if comment.ip_hash else None
+
+
+def author_history(session: Session, comments: Sequence[Comment]) -> dict[int, tuple[int, int]]:
+    """(approved, rejected or spam) comments by each row's author, in one statement."""
+    keys = {c.id: _key_of(c) for c in comments}
+    wanted = {key for key in keys.values() if key}
+    if not wanted:
+        return {}
+    accounts = [k[2:] for k in wanted if k.startswith("a:")]
+    emails = [k[2:] for k in wanted if k.startswith("e:")]
+    addresses = [k[2:] for k in wanted if k.startswith("i:")]
+    author = _author_key()
+    rows = session.execute(
+        select(author, Comment.status, func.count())
+        .where(
+            or_(
+                Comment.author_id.in_(accounts),
+                func.lower(Comment.author_email).in_(emails),
+                Comment.ip_hash.in_(addresses),
+            ),
+            Comment.status.in_([Status.APPROVED.value, Status.REJECTED.value, Status.SPAM.value]),
+        )
+        .group_by(author, Comment.status)
+    ).all()
+    counts: dict[str, list[int]] = {}
+    for key, status, count in rows:
+        tally = counts.setdefault(key, [0, 0])
+        tally[0 if status == Status.APPROVED else 1] += count
+    return {comment_id: tuple(counts.get(key, (0, 0))) for comment_id, key in keys.items() if key}
+
+
+def revisions(session: Session, comment_id: int) -> Sequence[Revision]:
+    return session.scalars(select(Revision).where(Revision.comment_id == comment_id).order_by(Revision.id)).all()
+
+
+@dataclass(frozen=True)
+class LogFilter:
+    comment_id: int | None = None
+    moderator_id: str | None = None
+    before: int | None = None
+
+
+def audit_log(session: Session, wanted: LogFilter, limit: int = PAGE_SIZE) -> tuple[Sequence[ModerationEvent], int | None]:
+    """Moderation events newest first, and the id to continue from (if more)."""
+    query = select(ModerationEvent)
+    if wanted.comment_id is not None:
+        query = query.where(ModerationEvent.comment_id == wanted.comment_id)
+    if wanted.moderator_id is not None:
+        query = query.where(ModerationEvent.actor_id == wanted.moderator_id)
+    if wanted.before is not None:
+        query = query.where(ModerationEvent.id < wanted.before)
+    rows = session.scalars(query.order_by(ModerationEvent.id.desc()).limit(limit + 1)).all()
+    return rows[:limit], (rows[limit - 1].id if len(rows) > limit else None)
