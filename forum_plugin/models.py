@@ -21,6 +21,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    event,
     false,
 )
 from sqlalchemy.dialects import mysql
@@ -161,6 +162,16 @@ class ModerationEvent(Base):
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
     comment: Mapped[Comment] = relationship(lazy="raise")
+
+
+class AuditLogError(RuntimeError):
+    """Something tried to change or remove a moderation event."""
+
+
+@event.listens_for(ModerationEvent, "before_update")
+@event.listens_for(ModerationEvent, "before_delete")
+def _refuse_rewriting_history(mapper, connection, target: ModerationEvent) -> None:
+    raise AuditLogError(f"moderation event #{target.id} is part of the audit log and cannot be changed")
 
 
 class Revision(Base):

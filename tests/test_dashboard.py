@@ -380,3 +380,48 @@ def test_every_dashboard_url_refuses_non_moderators(app, users):
         data = {"csrf_token": token, "ids": str(comment_id), "action": "approve", "kind": "email", "value": "a@b.c", "body": "x", "list": "banned", "word": "x"}
         assert reader.post(path.format(id=comment_id), data=data).status_code == 403, path
     assert status_of(app, comment_id) == "pending" and stored_comments(app) == 1
+
+
+def test_the_audit_log_cannot_be_rewritten_through_the_models(app, moderator):
+    from forum_plugin.models import AuditLogError
+
+    comment_id = comment_id_from(post_comment(app.test_client()))
+    with app.app_context():
+        session = hostapp.db.session
+        event = session.scalar(select(ModerationEvent).where(ModerationEvent.comment_id == comment_id))
+        event.reason = "nothing happened here"
+        with pytest.raises(AuditLogError):
+            session.commit()
+        session.rollback()
+        session.delete(session.get(ModerationEvent, event.id))
+        with pytest.raises(AuditLogError):
+            session.commit()
+        session.rollback()
+    assert events_of(app, comment_id) == [("post", None, "pending", "policy")]
+
+
+def test_a_hosts_policy_rule_decides_and_explains(make_app):
+    from forum_plugin import Forum
+    from forum_plugin.models import Status
+    from forum_plugin.policy import Decision
+
+    forum = Forum()
+    checked = []
+
+    @forum.policy_rule
+    def spam_service(draft, context):
+        checked.append(draft.author_name)
+        if "casino" in draft.body.lower():
+            return Decision(Status.SPAM, ("spam service: 0.98",))
+        return None
+
+    app = make_app(forum=forum, FORUM_MODERATION="post")
+    spam = comment_id_from(post_comment(app.test_client(), author_name="Bot", body="Best CASINO bonus"))
+    fine = comment_id_from(post_comment(app.test_client(), author_name="Mali", body="Thank you"))
+    assert checked == ["Bot", "Mali"]
+    with app.app_context():
+        comment = hostapp.db.session.get(Comment, spam)
+        assert (comment.status, comment.moderation_reason) == ("spam", "spam service: 0.98")
+    assert events_of(app, spam)[0] == ("post", None, "spam", "policy")
+    assert status_of(app, fine) == "approved"
+    assert "Best CASINO" not in app.test_client().get("/posts/first-report").text
