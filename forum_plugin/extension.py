@@ -9,7 +9,7 @@ from typing import Any, Callable
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
 
-from . import policy
+from . import policy, threads
 from .cli import forum_cli
 from .config import Settings, apply_defaults
 from .importers.records import ImportedThread
@@ -82,6 +82,7 @@ class Forum:
         app.add_template_global(section.forum_comments, "forum_comments")
         app.add_template_global(section.forum_comment_count, "forum_comment_count")
         app.add_template_global(section.forum_comment_counts, "forum_comment_counts")
+        app.add_template_global(threads.permalink, "forum_permalink")
         app.add_template_filter(_isotime, "forum_isotime")
         app.add_template_filter(_readable_time, "forum_time")
         app.cli.add_command(forum_cli)

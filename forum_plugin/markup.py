@@ -8,6 +8,7 @@ nh3, behind the one function :func:`render`. Pure: imports no Flask.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache, partial
 from typing import Callable
 
@@ -54,11 +55,36 @@ def sanitize_with_bleach(html: str) -> str:
     return _bleach_cleaner().clean(html)
 
 
+# Characters a browser ignores inside a URL's scheme, which a filter must
+# ignore too before it reads the scheme: controls, whitespace and invisible
+# format characters (zero-width space, joiners, soft hyphen, BOM...).
+def _visible_url(value: str) -> str:
+    return "".join(ch for ch in value if not (ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf")))
+
+
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
+
+
+def safe_href(value: str) -> bool:
+    """Whether a link target is relative or uses an allowed scheme, read as a
+    browser would once invisible characters are gone."""
+    scheme = _SCHEME.match(_visible_url(value))
+    return scheme is None or scheme.group(1).lower() in ALLOWED_SCHEMES
+
+
+def _nh3_attribute_filter(element: str, attribute: str, value: str) -> str | None:
+    if attribute == "href" and not safe_href(value):
+        return None
+    return value
+
+
 def sanitize_with_nh3(html: str) -> str:
     return nh3.clean(
         html,
         tags=set(ALLOWED_TAGS),
-        attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+        # "*": nh3 otherwise allows lang and title on every element.
+        attributes={"*": set(), **{tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()}},
+        attribute_filter=_nh3_attribute_filter,
         url_schemes=set(ALLOWED_SCHEMES),
         link_rel=LINK_REL,
     )
@@ -82,11 +108,14 @@ _BLANK_LINES = re.compile(r"\n\s*\n")
 def sanitize_imported(html: str, sanitizer: str = "bleach") -> str:
     """Another system's comment HTML, made safe. Text without block markup
     (WordPress keeps paragraphs as blank lines) gets its paragraphs and line
-    breaks back first."""
-    if not _BLOCK_TAG.search(html):
-        paragraphs = [p.strip() for p in _BLANK_LINES.split(html.replace("\r\n", "\n")) if p.strip()]
-        html = "".join(f"<p>{p.replace(chr(10), '<br>')}</p>" for p in paragraphs)
-    return SANITIZERS[sanitizer](html).strip()
+    breaks back, after a first cleaning has put every tag on one line, and
+    is cleaned again so the new markup nests properly."""
+    clean = SANITIZERS[sanitizer]
+    html = clean(html.replace("\r\n", "\n"))
+    if _BLOCK_TAG.search(html):
+        return html.strip()
+    paragraphs = [p.strip() for p in _BLANK_LINES.split(html) if p.strip()]
+    return clean("".join(f"<p>{p.replace(chr(10), '<br>')}</p>" for p in paragraphs)).strip()
 
 
 def render(source: str, sanitizer: str = "bleach") -> str:

@@ -41,6 +41,7 @@ from sqlalchemy import func, select
 from . import signals
 from .models import Comment, MailDigest, ModerationEvent, Status, Thread
 from .state import EXTENSION_NAME, get_state
+from .threads import permalink
 
 if TYPE_CHECKING:
     from .state import ForumState
@@ -356,7 +357,7 @@ def comment_url(thread: Thread, comment_id: int) -> str:
 
     :raises RuntimeError: outside a request when SERVER_NAME is not set.
     """
-    return f"{_absolute(thread.url)}#comment-{comment_id}"
+    return permalink(_absolute(thread.url), comment_id)
 
 
 def unsubscribe_url(app: Flask, email: str) -> str:

@@ -4,38 +4,15 @@ reports, authors' records and the audit log."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Sequence
 
-from sqlalchemy import and_, func, literal, or_, select
+from sqlalchemy import func, literal, or_, select
 from sqlalchemy.orm import Session, contains_eager
 
 from .models import Comment, Flag, ModerationEvent, Revision, Status, Thread
+from .paging import Cursor, beyond, ordering
 
 PAGE_SIZE = 50
-
-
-class CursorError(ValueError):
-    """A page position that this dashboard did not hand out."""
-
-
-@dataclass(frozen=True)
-class Cursor:
-    """Where a page ends: the last row's creation time and id."""
-
-    created_at: datetime
-    id: int
-
-    def encode(self) -> str:
-        return f"{self.created_at.isoformat()}_{self.id}"
-
-    @classmethod
-    def decode(cls, text: str) -> Cursor:
-        moment, _, row_id = text.rpartition("_")
-        try:
-            return cls(datetime.fromisoformat(moment), int(row_id))
-        except ValueError:
-            raise CursorError(f"{text!r} is not a page of this list.") from None
 
 
 @dataclass(frozen=True)
@@ -65,12 +42,6 @@ def status_counts(session: Session, thread_key: str | None = None) -> dict[str, 
     return {status.value: int(count) for status, count in zip(Status, row, strict=True)}
 
 
-def _after(cursor: Cursor, newest_first: bool):
-    if newest_first:
-        return or_(Comment.created_at < cursor.created_at, and_(Comment.created_at == cursor.created_at, Comment.id < cursor.id))
-    return or_(Comment.created_at > cursor.created_at, and_(Comment.created_at == cursor.created_at, Comment.id > cursor.id))
-
-
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -97,11 +68,10 @@ def page(session: Session, wanted: QueueFilter, limit: int = PAGE_SIZE) -> Queue
             )
         )
     if wanted.after is not None:
-        query = query.where(_after(wanted.after, wanted.newest_first))
-    order = (Comment.created_at.desc(), Comment.id.desc()) if wanted.newest_first else (Comment.created_at, Comment.id)
-    rows = session.scalars(query.order_by(*order).limit(limit + 1)).all()
+        query = query.where(beyond(Comment, wanted.after, wanted.newest_first))
+    rows = session.scalars(query.order_by(*ordering(Comment, wanted.newest_first)).limit(limit + 1)).all()
     comments, more = rows[:limit], len(rows) > limit
-    next_cursor = Cursor(comments[-1].created_at, comments[-1].id) if more else None
+    next_cursor = Cursor.of(comments[-1]) if more else None
     return QueuePage(comments, next_cursor, flags_for(session, comments), author_history(session, comments))
 
 

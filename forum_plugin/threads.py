@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from . import tree
 from .models import Comment, Status, Thread
+from .paging import Cursor, beyond, ordering
 
 MAX_KEY_LENGTH = 255
 MAX_TITLE_LENGTH = 300
@@ -53,12 +54,23 @@ def ensure_thread(session: Session, key: str, title: str | None, url: str) -> Th
     return thread
 
 
+@dataclass(frozen=True)
+class PageRequest:
+    """Which page of top-level comments a reader asked for."""
+
+    after: Cursor | None = None
+    before: Cursor | None = None
+    newest_first: bool = False
+
+
 @dataclass
 class ThreadPage:
     thread: Thread | None
     items: list[tree.TreeItem] = field(default_factory=list)
     trailing_closes: int = 0
     pending_ids: frozenset[int] = frozenset()
+    next_cursor: Cursor | None = None
+    previous_cursor: Cursor | None = None
 
 
 OWN_UNPUBLISHED = (Status.PENDING, Status.SPAM)
@@ -82,46 +94,117 @@ def visible_with_placeholders(comments: Sequence[Comment], own_ids: frozenset[in
     return kept, {c.id for c in kept if not shown(c)}
 
 
+def _shown_roots(thread: Thread):
+    """Top-level comments a page lists: approved ones, and removed ones that
+    still hold published replies (shown as placeholders)."""
+    reply = aliased(Comment)
+    has_published_reply = (
+        select(reply.id).where(reply.root_id == Comment.id, reply.status == Status.APPROVED).exists()
+    )
+    return (
+        (Comment.thread_id == thread.id)
+        & (Comment.depth == 0)
+        & ((Comment.status == Status.APPROVED) | has_published_reply)
+    )
+
+
+def _root_page(session: Session, thread: Thread, wanted: PageRequest, per_page: int):
+    """One page of top-level comments: approved ones, and removed ones that
+    still hold published replies. Returns the roots and the cursors around them."""
+    backwards = wanted.before is not None
+    descending = wanted.newest_first != backwards
+    query = select(Comment).where(_shown_roots(thread))
+    cursor = wanted.before or wanted.after
+    if cursor is not None:
+        query = query.where(beyond(Comment, cursor, descending))
+    rows = list(session.scalars(query.order_by(*ordering(Comment, descending)).limit(per_page + 1)).all())
+    more = len(rows) > per_page
+    roots = rows[:per_page]
+    if backwards:
+        roots.reverse()
+    if not roots:
+        return roots, None, None
+    next_cursor = Cursor.of(roots[-1]) if (more and not backwards) or (backwards and cursor) else None
+    previous_cursor = Cursor.of(roots[0]) if (more and backwards) or (not backwards and cursor) else None
+    return roots, next_cursor, previous_cursor
+
+
 def load_page(
     session: Session,
     thread: Thread | None,
     *,
     max_depth: int,
+    per_page: int = 50,
+    wanted: PageRequest = PageRequest(),
     own_pending_ids: Iterable[int] = (),
 ) -> ThreadPage:
-    """Approved comments of ``thread`` as a tree, the reader's own pending
-    ones, and placeholders for removed comments that still have published
-    replies: two statements whatever the size or depth."""
+    """One page of ``thread``: ``per_page`` top-level comments with every
+    reply under them as a tree, the reader's own pending comments, and
+    placeholders for removed comments that still hold published replies.
+    Two statements, whatever the thread's size or depth."""
     if thread is None:
         return ThreadPage(None)
-    reply = aliased(Comment)
-    has_published_reply = (
-        select(reply.id).where(reply.root_id == Comment.id, reply.status == Status.APPROVED).exists()
-    )
-    roots = session.scalars(
-        select(Comment)
-        .where(
-            Comment.thread_id == thread.id,
-            Comment.depth == 0,
-            (Comment.status == Status.APPROVED) | has_published_reply,
-        )
-        .order_by(Comment.created_at, Comment.id)
-    ).all()
+    roots, next_cursor, previous_cursor = _root_page(session, thread, wanted, per_page)
     own_pending_ids = list(own_pending_ids)
-    wanted = [Comment.root_id.in_([c.id for c in roots])]
-    if own_pending_ids:
-        wanted.append(
+    wanted_rows = [Comment.root_id.in_([c.id for c in roots])]
+    # The reader's own new top-level comments belong where new comments go:
+    # the last page, or the first when the newest come first.
+    on_newest_page = previous_cursor is None if wanted.newest_first else next_cursor is None
+    if own_pending_ids and on_newest_page:
+        wanted_rows.append(
             Comment.id.in_(own_pending_ids)
             & (Comment.thread_id == thread.id)
+            & (Comment.depth == 0)
             & Comment.status.in_([s.value for s in OWN_UNPUBLISHED])
         )
-    rest = session.scalars(select(Comment).where(or_(*wanted)).order_by(Comment.created_at, Comment.id)).all()
-    own = frozenset(c.id for c in rest if c.id in set(own_pending_ids) and c.status in OWN_UNPUBLISHED)
-    comments, placeholders = visible_with_placeholders(
-        sorted({c.id: c for c in [*roots, *rest]}.values(), key=lambda c: (c.created_at, c.id)), own
-    )
+    rest = session.scalars(select(Comment).where(or_(*wanted_rows)).order_by(Comment.created_at, Comment.id)).all()
+    own_ids = set(own_pending_ids)
+    own = frozenset(c.id for c in rest if c.id in own_ids and c.status in OWN_UNPUBLISHED)
+    rows = {c.id: c for c in [*roots, *rest]}.values()
+    comments, placeholders = visible_with_placeholders(sorted(rows, key=lambda c: (c.created_at, c.id)), own)
+    if wanted.newest_first:
+        comments = _newest_roots_first(comments)
     items = tree.build(comments, max_depth, placeholders)
-    return ThreadPage(thread, items, tree.trailing_closes(items), own)
+    return ThreadPage(thread, items, tree.trailing_closes(items), own, next_cursor, previous_cursor)
+
+
+def _newest_roots_first(comments: list[Comment]) -> list[Comment]:
+    """Top-level comments newest first; replies keep their conversation order."""
+    roots = [c for c in comments if c.parent_id is None]
+    replies = [c for c in comments if c.parent_id is not None]
+    return [*reversed(roots), *replies]
+
+
+def page_holding(session: Session, thread: Thread, comment_id: int, *, per_page: int, newest_first: bool) -> PageRequest | None:
+    """The page a permalink to ``comment_id`` should open on, however deep it
+    is: the page of its top-level comment. None when it is not in ``thread``."""
+    comment = session.get(Comment, comment_id)
+    if comment is None or comment.thread_id != thread.id:
+        return None
+    root = session.get(Comment, comment.root_id) if comment.root_id else comment
+    before_it = (
+        select(func.count())
+        .select_from(Comment)
+        .where(_shown_roots(thread), beyond(Comment, Cursor.of(root), descending=not newest_first))
+    )
+    position = session.scalar(before_it) or 0
+    start = (position // per_page) * per_page
+    if start == 0:
+        return PageRequest(newest_first=newest_first)
+    boundary = session.execute(
+        select(Comment.created_at, Comment.id)
+        .where(_shown_roots(thread))
+        .order_by(*ordering(Comment, newest_first))
+        .offset(start - 1)
+        .limit(1)
+    ).one()
+    return PageRequest(after=Cursor.of(boundary), newest_first=newest_first)
+
+
+def permalink(thread_url: str, comment_id: int) -> str:
+    """A link to a comment that opens the page holding it, however long the thread."""
+    separator = "&" if "?" in thread_url else "?"
+    return f"{thread_url}{separator}forum_comment={comment_id}#comment-{comment_id}"
 
 
 def comment_counts(session: Session, keys: Sequence[str]) -> dict[str, int]:

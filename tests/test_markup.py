@@ -92,3 +92,20 @@ def test_sanitizing_twice_changes_nothing(sanitizer):
 
     html = render("A [link](https://example.org) and *more*\nnext line", sanitizer)
     assert backends[sanitizer](html) == html
+
+
+@pytest.mark.parametrize("sanitizer", SANITIZERS)
+def test_imported_text_gets_paragraphs_without_breaking_tags(sanitizer):
+    from forum_plugin.markup import sanitize_imported
+
+    html = sanitize_imported('First line\nsecond line\n\n<a\nhref="https://ok.example">a link</a>', sanitizer)
+    assert html.startswith("<p>First line<br>second line</p><p><a href=\"https://ok.example\"")
+    assert "a link</a></p>" in html
+
+
+@pytest.mark.parametrize("sanitizer", SANITIZERS)
+@pytest.mark.parametrize("href", ["java\u200bscript:alert(1)", "\ufeffjavascript:alert(1)", "java&#8203;script:x"])
+def test_invisible_characters_do_not_hide_a_scheme(sanitizer, href):
+    from forum_plugin.markup import sanitize_imported
+
+    assert "href" not in sanitize_imported(f'<p><a href="{href}">x</a></p>', sanitizer)

@@ -207,7 +207,7 @@ def test_author_is_mailed_on_approval_and_can_unsubscribe(mail_app, inbox):
     [mail] = inbox.messages
     assert mail.recipients == ["Mali@Example.org"]
     assert "published" in mail.subject and "First field report" in mail.subject
-    assert f"http://localhost/posts/first-report#comment-{first}" in mail.body
+    assert f"http://localhost/posts/first-report?forum_comment={first}#comment-{first}" in mail.body
     unsubscribe = link_in(mail.body, "/forum/unsubscribe/")
     # Verbatim on the wire: clients do not decode RFC 2047 words in this header.
     assert f"\nList-Unsubscribe: <{unsubscribe}>\r\n".encode() in mail.raw
@@ -308,7 +308,7 @@ def test_the_parent_author_hears_of_an_approved_reply_not_a_pending_one(mail_app
     assert mail.recipients == ["mali@example.org"]
     assert "New reply" in mail.subject and "First field report" in mail.subject
     assert "สมชาย" in mail.body and "I can help on Saturdays." in mail.body
-    assert f"http://localhost/posts/first-report#comment-{reply_id}" in mail.body
+    assert f"http://localhost/posts/first-report?forum_comment={reply_id}#comment-{reply_id}" in mail.body
     assert mail.message["List-Unsubscribe"].startswith("<http://localhost/forum/unsubscribe/")
     assert inbox.to("somchai@example.org") == []
 

@@ -213,4 +213,7 @@ def test_the_standalone_thread_page_and_unknown_threads(app, moderator):
 def test_timestamps_and_permalinks(app, moderator):
     comment_id = comment_id_from(post_comment(moderator, body="dated"))
     html = app.test_client().get("/posts/first-report").text
-    assert re.search(rf'<a class="forum-permalink" href="#comment-{comment_id}"><time datetime="\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\dZ">', html)
+    permalink = f"/posts/first-report?forum_comment={comment_id}#comment-{comment_id}"
+    assert re.search(
+        rf'<a class="forum-permalink" href="{re.escape(permalink)}"><time datetime="\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\dZ">', html
+    )

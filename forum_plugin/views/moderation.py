@@ -16,6 +16,7 @@ from .. import bans, comments, queue
 from ..forms import MAX_ID, ActionForm, BanForm, BulkForm, EditForm, WordForm
 from ..identity import account_id, current_reader, display_name, is_moderator
 from ..models import BanKind, Comment, Status, Thread, WordList
+from ..paging import Cursor, CursorError
 from ..privacy import hash_ip
 from ..state import get_state
 from .errors import CSRF_MESSAGE
@@ -90,8 +91,8 @@ def _queue_filter() -> queue.QueueFilter:
     except ValueError:
         abort(400, f"{args.get('status')!r} is not a status; use one of {', '.join(s.value for s in Status)}.")
     try:
-        after = queue.Cursor.decode(args["after"]) if args.get("after") else None
-    except queue.CursorError as error:
+        after = Cursor.decode(args["after"]) if args.get("after") else None
+    except CursorError as error:
         abort(400, str(error))
     return queue.QueueFilter(
         status=status,

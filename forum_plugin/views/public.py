@@ -51,6 +51,17 @@ def return_url(thread: Thread) -> str:
     return url_for("forum.thread", key=thread.key)
 
 
+def comment_location(thread: Thread, comment_id: int) -> str:
+    """The thread's page + ``#comment-<id>``; when the comment is not on the
+    thread's first page, with the permalink parameter that opens its page."""
+    url = return_url(thread)
+    settings = get_state().settings
+    page = threads.page_holding(get_state().db.session, thread, comment_id, per_page=settings.per_page, newest_first=False)
+    if page is not None and page.after is not None:
+        url += ("&" if "?" in url else "?") + f"forum_comment={comment_id}"
+    return f"{url}#comment-{comment_id}"
+
+
 def _thread_to_post_in(key: str) -> Thread:
     """The thread a comment is posted to. A form posted before any page
     rendered the section starts the thread, on the forum's own page."""
@@ -103,7 +114,7 @@ def post_comment(key: str):
     if posted.comment.status in (Status.PENDING, Status.SPAM):
         # A banned author kept silently as spam sees what anyone else would.
         remember_pending(posted.comment.id)
-    return redirect(f"{return_url(thread)}#comment-{posted.comment.id}", code=303)
+    return redirect(comment_location(thread, posted.comment.id), code=303)
 
 
 def report_comment(comment_id: int):

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Sequence
+from urllib.parse import urlencode
 
 from flask import render_template, request, url_for
 from markupsafe import Markup
 
 from .. import threads
-from ..forms import CommentForm, ReportForm
+from ..forms import MAX_ID, CommentForm, ReportForm
 from ..identity import current_reader, display_name, own_pending_ids
 from ..models import Thread
 from ..notify import mail_enabled
+from ..paging import Cursor, CursorError
 from ..state import get_state
 
 
@@ -35,11 +38,79 @@ def _reply_target(page: threads.ThreadPage, parent_id) -> object | None:
     return None
 
 
+def _cursor_arg(name: str) -> Cursor | None:
+    try:
+        return Cursor.decode(request.args[name]) if request.args.get(name) else None
+    except CursorError:
+        # A mangled page link shows the first page rather than break the host's page.
+        return None
+
+
+def requested_page(thread: Thread | None) -> threads.PageRequest:
+    """The page the reader's query string asks for: a permalink's page, an
+    explicit cursor, or the first page; oldest or newest first."""
+    newest_first = request.args.get("forum_order") == "newest"
+    permalink = request.args.get("forum_comment", "")
+    if thread is not None and permalink.isdigit() and int(permalink) <= MAX_ID:
+        settings = get_state().settings
+        found = threads.page_holding(
+            get_state().db.session, thread, int(permalink), per_page=settings.per_page, newest_first=newest_first
+        )
+        if found is not None:
+            return found
+    return threads.PageRequest(
+        after=_cursor_arg("forum_after"), before=_cursor_arg("forum_before"), newest_first=newest_first
+    )
+
+
+@dataclass(frozen=True)
+class SectionLinks:
+    """Links within the section that keep the reader on the page they are on."""
+
+    path: str
+    wanted: threads.PageRequest
+
+    def _url(self, **params) -> str:
+        if self.wanted.newest_first:
+            params.setdefault("forum_order", "newest")
+        query = urlencode({k: v for k, v in params.items() if v is not None})
+        return f"{self.path}?{query}" if query else self.path
+
+    def _here(self) -> dict:
+        cursor = self.wanted.after or self.wanted.before
+        name = "forum_after" if self.wanted.after else "forum_before"
+        return {name: cursor.encode()} if cursor else {}
+
+    def after(self, cursor: Cursor) -> str:
+        return self._url(forum_after=cursor.encode()) + "#comments"
+
+    def before(self, cursor: Cursor) -> str:
+        return self._url(forum_before=cursor.encode()) + "#comments"
+
+    def reply(self, comment_id: int) -> str:
+        return self._url(**self._here(), reply_to=comment_id) + "#comment-form"
+
+    def cancel_reply(self) -> str:
+        return self._url(**self._here()) + "#comment-form"
+
+    def permalink(self, comment_id: int) -> str:
+        return threads.permalink(self._url(), comment_id)
+
+    def order(self, newest_first: bool) -> str:
+        return f"{self.path}?forum_order=newest#comments" if newest_first else f"{self.path}#comments"
+
+
 def render_section(thread: Thread | None, key: str, form: CommentForm) -> Markup:
     """The HTML of a thread's comment section with ``form`` at its foot."""
     state = get_state()
+    wanted = requested_page(thread)
     page = threads.load_page(
-        state.db.session, thread, max_depth=state.settings.max_depth, own_pending_ids=own_pending_ids()
+        state.db.session,
+        thread,
+        max_depth=state.settings.max_depth,
+        per_page=state.settings.per_page,
+        wanted=wanted,
+        own_pending_ids=own_pending_ids(),
     )
     reader = current_reader()
     parent_id = form.parent_id.data if form.parent_id.data is not None else request.args.get("reply_to")
@@ -50,7 +121,8 @@ def render_section(thread: Thread | None, key: str, form: CommentForm) -> Markup
         "forum/_section.html",
         page=page,
         form=form,
-        here=request.path,
+        links=SectionLinks(request.path, wanted),
+        newest_first=wanted.newest_first,
         action=url_for("forum.post_comment", key=key),
         reply_to=reply_to,
         pre_moderated=state.settings.moderation == "pre",
