@@ -107,6 +107,8 @@ class Comment(Base):
         Index("ix_forum_comments_queue", "status", "created_at", "id"),
         Index("ix_forum_comments_author_email", "author_email"),
         Index("ix_forum_comments_author_id", "author_id"),
+        # Duplicate checks, authors' records and IP bans look comments up by address hash.
+        Index("ix_forum_comments_ip_hash", "ip_hash"),
         Index("uq_forum_comments_origin", "origin", unique=True),
         Base.__table_args__,
     )

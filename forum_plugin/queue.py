@@ -92,7 +92,7 @@ def _author_key():
     """One string per author: the account if any, else the email, else the address hash."""
     return func.coalesce(
         literal("a:") + Comment.author_id,
-        literal("e:") + func.lower(Comment.author_email),
+        literal("e:") + Comment.author_email,
         literal("i:") + Comment.ip_hash,
     )
 
@@ -101,12 +101,13 @@ def _key_of(comment: Comment) -> str | None:
     if comment.author_id:
         return f"a:{comment.author_id}"
     if comment.author_email:
-        return f"e:{comment.author_email.lower()}"
+        return f"e:{comment.author_email}"
     return f"i:{comment.ip_hash}" if comment.ip_hash else None
 
 
 def author_history(session: Session, comments: Sequence[Comment]) -> dict[int, tuple[int, int]]:
-    """(approved, rejected or spam) comments by each row's author, in one statement."""
+    """(approved, rejected or spam) comments by each row's author, in one
+    statement that the account, email and address-hash indexes answer."""
     keys = {c.id: _key_of(c) for c in comments}
     wanted = {key for key in keys.values() if key}
     if not wanted:
@@ -120,7 +121,7 @@ def author_history(session: Session, comments: Sequence[Comment]) -> dict[int, t
         .where(
             or_(
                 Comment.author_id.in_(accounts),
-                func.lower(Comment.author_email).in_(emails),
+                Comment.author_email.in_(emails),
                 Comment.ip_hash.in_(addresses),
             ),
             Comment.status.in_([Status.APPROVED.value, Status.REJECTED.value, Status.SPAM.value]),

@@ -1,4 +1,4 @@
-"""Moderation: revisions, reader flags, bans, word lists, mail digests, per-status counts.
+"""Moderation: revisions, reader flags, bans, word lists, mail digests, per-status counts, an index on IP hashes.
 
 Revision ID: 0002
 Revises: 0001
@@ -96,6 +96,7 @@ def upgrade() -> None:
     with op.batch_alter_table("forum_comments") as batch_op:
         batch_op.add_column(sa.Column("notify", sa.Boolean(), server_default=sa.false(), nullable=False))
         batch_op.add_column(sa.Column("flag_count", sa.Integer(), server_default="0", nullable=False))
+    op.create_index("ix_forum_comments_ip_hash", "forum_comments", ["ip_hash"])
 
     with op.batch_alter_table("forum_threads") as batch_op:
         for status in NEW_COUNTS:
@@ -121,6 +122,7 @@ def downgrade() -> None:
     with op.batch_alter_table("forum_threads") as batch_op:
         for status in NEW_COUNTS:
             batch_op.drop_column(f"{status}_count")
+    op.drop_index("ix_forum_comments_ip_hash", table_name="forum_comments")
     with op.batch_alter_table("forum_comments") as batch_op:
         batch_op.drop_column("flag_count")
         batch_op.drop_column("notify")
