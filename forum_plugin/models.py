@@ -99,16 +99,17 @@ class Comment(Base):
 
     __tablename__ = "forum_comments"
     __table_args__ = (
-        # A thread page: its top-level comments in order, then every reply
+        # A thread page: its top-level comments in order (an ordered scan that
+        # stops after one page, whatever the statuses), then every reply
         # under the roots on that page.
-        Index("ix_forum_comments_thread_page", "thread_id", "status", "depth", "created_at", "id"),
+        Index("ix_forum_comments_thread_page", "thread_id", "depth", "created_at", "id"),
         Index("ix_forum_comments_root", "root_id", "status", "created_at", "id"),
         # The moderation queue, oldest or newest first.
         Index("ix_forum_comments_queue", "status", "created_at", "id"),
-        Index("ix_forum_comments_author_email", "author_email"),
-        Index("ix_forum_comments_author_id", "author_id"),
-        # Duplicate checks, authors' records and IP bans look comments up by address hash.
-        Index("ix_forum_comments_ip_hash", "ip_hash"),
+        # An author's record (approved, rejected...) by account, email or address hash.
+        Index("ix_forum_comments_author_email", "author_email", "status"),
+        Index("ix_forum_comments_author_id", "author_id", "status"),
+        Index("ix_forum_comments_ip_hash", "ip_hash", "status"),
         Index("uq_forum_comments_origin", "origin", unique=True),
         Base.__table_args__,
     )

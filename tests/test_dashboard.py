@@ -21,6 +21,7 @@ from . import hostapp
 from .conftest import (
     add_users,
     comment_id_from,
+    count_statements,
     csrf_token,
     log_in,
     post_comment,
@@ -427,3 +428,27 @@ def test_a_hosts_policy_rule_decides_and_explains(make_app):
     assert events_of(app, spam)[0] == ("post", None, "spam", "policy")
     assert status_of(app, fine) == "approved"
     assert "Best CASINO" not in app.test_client().get("/posts/first-report").text
+
+
+def test_a_dashboard_page_takes_three_statements_and_one_more_for_reports(app, moderator):
+    from forum_plugin import queue
+
+    reader = app.test_client()
+    for n in range(60):
+        comment_id_from(post_comment(reader, author_name=f"Reader {n % 7}", author_email=f"r{n % 7}@example.org",
+                                     body=f"waiting {n}"))
+
+    def statements_for(wanted):
+        with app.app_context(), count_statements(hostapp.db.engine) as seen:
+            queue.status_counts(hostapp.db.session, wanted.thread_key)
+            page = queue.page(hostapp.db.session, wanted)
+        return len(seen), page
+
+    first, page = statements_for(queue.QueueFilter())
+    later, _ = statements_for(queue.QueueFilter(after=page.next_cursor))
+    assert (first, later) == (3, 3)
+    assert page.history[page.comments[0].id] == (0, 0)
+    with app.app_context():
+        hostapp.db.session.execute(update(Comment).where(Comment.id == page.comments[0].id).values(flag_count=1))
+        hostapp.db.session.commit()
+    assert statements_for(queue.QueueFilter())[0] == 4

@@ -75,6 +75,29 @@ def _thread_to_post_in(key: str) -> Thread:
         abort(400, f"Comments cannot be posted to that page: {error}.")
 
 
+def accept(thread: Thread, form, reader) -> comments.Posted:
+    """Store what a validated comment form says, as ``reader``, through the policy."""
+    state = get_state()
+    authenticated = reader.is_authenticated
+    draft = Draft(
+        body=form.body.data,
+        author_name=display_name(reader) if authenticated else form.author_name.data,
+        author_email=getattr(reader, "email", None) if authenticated else form.author_email.data or None,
+        author_id=account_id(reader),
+        ip_hash=client_ip_hash(),
+        author_is_moderator=is_moderator(reader),
+        notify=form.notify.data,
+    )
+    return comments.post(
+        state.db.session,
+        thread,
+        draft,
+        parent_id=form.parent_id.data,
+        settings=state.settings,
+        rules=state.forum.rules,
+    )
+
+
 def post_comment(key: str):
     state = get_state()
     thread = _thread_to_post_in(key)
@@ -86,25 +109,8 @@ def post_comment(key: str):
         if form.csrf_failed:
             return render_error(400, "Form expired", CSRF_MESSAGE)
         return _render_thread_page(thread, form, 400)
-    authenticated = reader.is_authenticated
-    draft = Draft(
-        body=form.body.data,
-        author_name=display_name(reader) if authenticated else form.author_name.data,
-        author_email=getattr(reader, "email", None) if authenticated else form.author_email.data or None,
-        author_id=account_id(reader),
-        ip_hash=client_ip_hash(),
-        author_is_moderator=is_moderator(reader),
-        notify=form.notify.data,
-    )
     try:
-        posted = comments.post(
-            state.db.session,
-            thread,
-            draft,
-            parent_id=form.parent_id.data,
-            settings=state.settings,
-            rules=state.forum.rules,
-        )
+        posted = accept(thread, form, reader)
     except comments.ParentError as error:
         form.parent_id.errors = [str(error)]
         return _render_thread_page(thread, form, 400)

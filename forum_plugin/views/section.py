@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Sequence
 from urllib.parse import urlencode
 
@@ -63,38 +62,49 @@ def requested_page(thread: Thread | None) -> threads.PageRequest:
     )
 
 
-@dataclass(frozen=True)
+def _options(field) -> Markup:
+    """A select's options, rendered once for every comment's report form."""
+    return Markup("").join(option() for option in field)
+
+
 class SectionLinks:
-    """Links within the section that keep the reader on the page they are on."""
+    """Links within the section that keep the reader on the page they are on.
 
-    path: str
-    wanted: threads.PageRequest
+    Built once per section; each comment's links are then a string join, as
+    a page may hold a thousand of them.
+    """
 
-    def _url(self, **params) -> str:
-        if self.wanted.newest_first:
-            params.setdefault("forum_order", "newest")
-        query = urlencode({k: v for k, v in params.items() if v is not None})
+    def __init__(self, path: str, wanted: threads.PageRequest) -> None:
+        self.path = path
+        self.wanted = wanted
+        order = {"forum_order": "newest"} if wanted.newest_first else {}
+        cursor = wanted.after or wanted.before
+        here = {"forum_after" if wanted.after else "forum_before": cursor.encode()} if cursor else {}
+        self._base = self._url(order)
+        self._reply = self._url({**order, **here}, more="reply_to=")
+        self._stay = self._url({**order, **here})
+        self._order = order
+
+    def _url(self, params: dict, more: str = "") -> str:
+        query = urlencode(params)
+        if more:
+            query = f"{query}&{more}" if query else more
         return f"{self.path}?{query}" if query else self.path
 
-    def _here(self) -> dict:
-        cursor = self.wanted.after or self.wanted.before
-        name = "forum_after" if self.wanted.after else "forum_before"
-        return {name: cursor.encode()} if cursor else {}
-
     def after(self, cursor: Cursor) -> str:
-        return self._url(forum_after=cursor.encode()) + "#comments"
+        return self._url({**self._order, "forum_after": cursor.encode()}) + "#comments"
 
     def before(self, cursor: Cursor) -> str:
-        return self._url(forum_before=cursor.encode()) + "#comments"
+        return self._url({**self._order, "forum_before": cursor.encode()}) + "#comments"
 
     def reply(self, comment_id: int) -> str:
-        return self._url(**self._here(), reply_to=comment_id) + "#comment-form"
+        return f"{self._reply}{comment_id}#comment-form"
 
     def cancel_reply(self) -> str:
-        return self._url(**self._here()) + "#comment-form"
+        return f"{self._stay}#comment-form"
 
     def permalink(self, comment_id: int) -> str:
-        return threads.permalink(self._url(), comment_id)
+        return threads.permalink(self._base, comment_id)
 
     def order(self, newest_first: bool) -> str:
         return f"{self.path}?forum_order=newest#comments" if newest_first else f"{self.path}#comments"
@@ -113,6 +123,7 @@ def render_section(thread: Thread | None, key: str, form: CommentForm) -> Markup
         own_pending_ids=own_pending_ids(),
     )
     reader = current_reader()
+    report_form = ReportForm(formdata=None)
     parent_id = form.parent_id.data if form.parent_id.data is not None else request.args.get("reply_to")
     reply_to = _reply_target(page, parent_id)
     if reply_to is not None:
@@ -127,7 +138,10 @@ def render_section(thread: Thread | None, key: str, form: CommentForm) -> Markup
         reply_to=reply_to,
         pre_moderated=state.settings.moderation == "pre",
         mail_enabled=mail_enabled(),
-        report_form=ReportForm(formdata=None),
+        report_form=report_form,
+        report_options=_options(report_form.reason),
+        # Each comment's report form posts to this + "<id>/report".
+        comments_url=url_for("forum.report_comment", comment_id=0).removesuffix("0/report"),
         reader_name=display_name(reader) if reader.is_authenticated else None,
         may_comment=reader.is_authenticated or state.settings.allow_anonymous,
     )

@@ -70,11 +70,11 @@ def upgrade() -> None:
         mysql_charset="utf8mb4",
     )
     for name, columns, unique in (
-        ("ix_forum_comments_thread_page", ["thread_id", "status", "depth", "created_at", "id"], False),
+        ("ix_forum_comments_thread_page", ["thread_id", "depth", "created_at", "id"], False),
         ("ix_forum_comments_root", ["root_id", "status", "created_at", "id"], False),
         ("ix_forum_comments_queue", ["status", "created_at", "id"], False),
-        ("ix_forum_comments_author_email", ["author_email"], False),
-        ("ix_forum_comments_author_id", ["author_id"], False),
+        ("ix_forum_comments_author_email", ["author_email", "status"], False),
+        ("ix_forum_comments_author_id", ["author_id", "status"], False),
         ("uq_forum_comments_origin", ["origin"], True),
     ):
         op.create_index(name, "forum_comments", columns, unique=unique)

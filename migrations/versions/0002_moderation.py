@@ -96,7 +96,7 @@ def upgrade() -> None:
     with op.batch_alter_table("forum_comments") as batch_op:
         batch_op.add_column(sa.Column("notify", sa.Boolean(), server_default=sa.false(), nullable=False))
         batch_op.add_column(sa.Column("flag_count", sa.Integer(), server_default="0", nullable=False))
-    op.create_index("ix_forum_comments_ip_hash", "forum_comments", ["ip_hash"])
+    op.create_index("ix_forum_comments_ip_hash", "forum_comments", ["ip_hash", "status"])
 
     with op.batch_alter_table("forum_threads") as batch_op:
         for status in NEW_COUNTS:

@@ -1,0 +1,1 @@
+"""forum_plugin's benchmark suite: ``python -m benchmarks [--database-url URL]``."""

@@ -1,0 +1,75 @@
+"""Timing, counting and memory helpers. Figures are medians of repeated runs,
+and two things compared are measured in alternation, side by side."""
+
+from __future__ import annotations
+
+import resource
+import statistics
+import time
+from contextlib import contextmanager
+from typing import Callable, Iterator
+
+from sqlalchemy import event
+
+
+def median_seconds(run: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def side_by_side(first: Callable[[], object], second: Callable[[], object], repeat: int) -> tuple[float, float]:
+    """Median seconds of each, measured in alternation so machine noise hits both alike."""
+    first(), second()  # warm caches and compiled statements
+    a, b = [], []
+    for _ in range(repeat):
+        for run, times in ((first, a), (second, b)):
+            started = time.perf_counter()
+            run()
+            times.append(time.perf_counter() - started)
+    return statistics.median(a), statistics.median(b)
+
+
+@contextmanager
+def statements(engine) -> Iterator[list[str]]:
+    """The SQL statements run on ``engine`` inside the block."""
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def peak_rss_mib() -> float:
+    """This process's peak resident memory so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@contextmanager
+def counting_calls(module, names: list[str]) -> Iterator[dict[str, int]]:
+    """Count calls to ``module``'s functions ``names`` inside the block."""
+    counts = dict.fromkeys(names, 0)
+    originals = {name: getattr(module, name) for name in names}
+
+    def wrap(name):
+        def counted(*args, **kwargs):
+            counts[name] += 1
+            return originals[name](*args, **kwargs)
+
+        return counted
+
+    for name in names:
+        setattr(module, name, wrap(name))
+    try:
+        yield counts
+    finally:
+        for name, original in originals.items():
+            setattr(module, name, original)
