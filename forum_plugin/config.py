@@ -55,6 +55,19 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_DIGEST_MINUTES": 0,
     # Banned authors' comments are kept as spam without telling them.
     "BAN_SILENT": False,
+    # A comment form sent sooner than this after it was served is a robot's;
+    # one sent later than FORM_MAX_SECONDS must be reloaded.
+    "FORM_MIN_SECONDS": 2,
+    "FORM_MAX_SECONDS": 2 * 3600,
+    # Days after which `flask forum purge` clears comments' IP hashes.
+    "IP_RETENTION_DAYS": 90,
+    # Sent on the forum's own pages; None leaves the header to the host.
+    "CONTENT_SECURITY_POLICY": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    # SQLite only: write-ahead logging, so readers never wait for a writer.
+    "SQLITE_WAL": True,
 }
 
 MODERATION_MODES = ("pre", "post")
@@ -88,6 +101,11 @@ class Settings:
     moderator_emails: tuple[str, ...]
     mail_digest_minutes: int
     ban_silent: bool
+    form_min_seconds: float
+    form_max_seconds: float
+    ip_retention_days: int
+    content_security_policy: str | None
+    sqlite_wal: bool
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Settings:

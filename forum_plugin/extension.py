@@ -8,11 +8,13 @@ from typing import Any, Callable
 
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import event
 
 from . import policy, threads
 from .cli import forum_cli
 from .config import Settings, apply_defaults
 from .importers.records import ImportedThread
+from .limits import make_limiter
 from .models import Base
 from .state import EXTENSION_NAME, ForumState, get_state
 from .views import make_blueprint, section
@@ -36,6 +38,25 @@ def _isotime(moment: datetime) -> str:
 
 def _readable_time(moment: datetime) -> str:
     return f"{moment.day} {moment:%b %Y, %H:%M} UTC"
+
+
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    cursor = dbapi_connection.cursor()
+    # Readers never wait for a writer, and writers queue instead of failing
+    # with "database is locked" when many readers post at once.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.close()
+
+
+def _tune_sqlite(app: Flask, db: SQLAlchemy) -> None:
+    """Switch the app's SQLite databases to write-ahead logging."""
+    if "sqlalchemy" not in app.extensions:
+        return
+    with app.app_context():
+        for engine in db.engines.values():
+            if engine.dialect.name == "sqlite" and not event.contains(engine, "connect", _sqlite_pragmas):
+                event.listen(engine, "connect", _sqlite_pragmas)
 
 
 class Forum:
@@ -78,7 +99,9 @@ class Forum:
         settings = Settings.from_config(app.config)
         db = db or self.db or app.extensions.get("sqlalchemy") or self._make_own_db(app)
         app.extensions[EXTENSION_NAME] = ForumState(forum=self, db=db, settings=settings)
-        app.register_blueprint(make_blueprint(), url_prefix=settings.url_prefix)
+        if settings.sqlite_wal:
+            _tune_sqlite(app, db)
+        app.register_blueprint(make_blueprint(make_limiter(app)), url_prefix=settings.url_prefix)
         app.add_template_global(section.forum_comments, "forum_comments")
         app.add_template_global(section.forum_comment_count, "forum_comment_count")
         app.add_template_global(section.forum_comment_counts, "forum_comment_counts")

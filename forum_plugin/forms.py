@@ -22,6 +22,8 @@ from wtforms.validators import (
 )
 from wtforms.widgets import HiddenInput
 
+from .inputs import strip_invisible
+
 # The largest id every supported database's integer column holds.
 MAX_ID = 2**31 - 1
 
@@ -49,13 +51,15 @@ class CommentForm(ForumForm):
         "Comment",
         validators=[DataRequired(message="Please write a comment before posting.")],
     )
-    author_name = StringField("Name", filters=[_strip], validators=[Length(max=100)])
+    author_name = StringField("Name", filters=[strip_invisible], validators=[Length(max=100)])
     author_email = EmailField(
         "Email (optional, never shown)",
         filters=[_strip],
         validators=[Optional(), Email(message="That does not look like an email address."), Length(max=254)],
     )
     notify = BooleanField("Email me when my comment is published or answered")
+    # Hidden from people (CSS and aria-hidden); robots that fill every field fill it.
+    website = StringField("Leave this empty")
     parent_id = IntegerField(
         widget=HiddenInput(),
         validators=[Optional(), NumberRange(min=1, max=MAX_ID, message="That reply target is not a valid comment.")],

@@ -44,6 +44,10 @@ INDEX_PAGE = """{% set counts = forum_comment_counts(slugs) %}
 
 def create_app(database_url: str, *, csrf_protect: bool = False, forum: Forum | None = None, **config) -> Flask:
     app = Flask(__name__)
+    # Tests post the moment a page is served and many times a minute; the
+    # bot and rate-limit tests set these back to what a site would run.
+    config.setdefault("FORUM_FORM_MIN_SECONDS", 0)
+    config.setdefault("FORUM_RATELIMIT", "10000/minute")
     app.config.update(
         SECRET_KEY="host secret",
         SQLALCHEMY_DATABASE_URI=database_url,

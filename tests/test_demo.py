@@ -17,7 +17,7 @@ from .conftest import csrf_token
 
 @pytest.fixture
 def demo(tmp_path, db_url):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": db_url}, instance_path=str(tmp_path / "instance"))
+    app = create_app({"SQLALCHEMY_DATABASE_URI": db_url, "FORUM_FORM_MIN_SECONDS": 0}, instance_path=str(tmp_path / "instance"))
     yield app
     with app.app_context():
         db.session.remove()

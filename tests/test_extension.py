@@ -26,7 +26,7 @@ def test_forum_tables_live_beside_the_hosts_and_leave_them_alone(app, users):
 def plain_app(tmp_path, name: str = "plain_host", forum: Forum | None = None, **config) -> Flask:
     """A host with no Flask-SQLAlchemy and no Flask-Login of its own."""
     app = Flask(name, instance_path=str(tmp_path / name))
-    app.config.update(SECRET_KEY=name, **config)
+    app.config.update(SECRET_KEY=name, FORUM_FORM_MIN_SECONDS=0, **config)
     (forum or Forum()).init_app(app)
 
     @app.get("/article")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from flask_migrate import Migrate
 from sqlalchemy import inspect, text
@@ -11,6 +13,16 @@ from forum_plugin.migrating import skip_forum_tables
 
 from . import hostapp
 from .conftest import HEAD
+
+
+@pytest.fixture(autouse=True)
+def keep_loggers_enabled():
+    """Flask-Migrate's generated env.py runs logging.config.fileConfig, which
+    disables every logger that exists; later tests read the app's log."""
+    yield
+    for logger in logging.Logger.manager.loggerDict.values():
+        if isinstance(logger, logging.Logger):
+            logger.disabled = False
 
 
 # Flask-Migrate's generated env.py tries Flask-SQLAlchemy 2's get_engine() first.

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, Response
+from flask_limiter import Limiter
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from ..inputs import guard_request
+from ..limits import limited
 from ..resources import PACKAGE, resource_folder
+from ..state import get_state
 from . import errors, moderation, public, unsubscribe
 
 MODERATION_ROUTES = (
@@ -24,7 +28,19 @@ MODERATION_ROUTES = (
 )
 
 
-def make_blueprint() -> Blueprint:
+def security_headers(response: Response) -> Response:
+    """The forum's own pages cannot be framed, leak no address in Referer and
+    run no script but the forum's static file."""
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    policy = get_state().settings.content_security_policy
+    if policy:
+        response.headers.setdefault("Content-Security-Policy", policy)
+    return response
+
+
+def make_blueprint(limiter: Limiter) -> Blueprint:
     bp = Blueprint(
         "forum",
         __name__,
@@ -33,11 +49,20 @@ def make_blueprint() -> Blueprint:
         static_url_path="/static",
     )
     bp.add_url_rule("/threads/<path:key>", "thread", public.thread_page, methods=["GET"])
-    bp.add_url_rule("/threads/<path:key>/comments", "post_comment", public.post_comment, methods=["POST"])
-    bp.add_url_rule("/comments/<int:comment_id>/report", "report_comment", public.report_comment, methods=["POST"])
+    bp.add_url_rule(
+        "/threads/<path:key>/comments", "post_comment", limited(limiter, public.post_comment, "post"), methods=["POST"]
+    )
+    bp.add_url_rule(
+        "/comments/<int:comment_id>/report",
+        "report_comment",
+        limited(limiter, public.report_comment, "report"),
+        methods=["POST"],
+    )
     for rule, endpoint, view, methods in MODERATION_ROUTES:
         bp.add_url_rule(f"/moderation{rule}", endpoint, view, methods=methods)
     bp.add_url_rule("/unsubscribe/<token>", "unsubscribe", unsubscribe.unsubscribe, methods=["GET", "POST"])
+    bp.before_request(guard_request)
+    bp.after_request(security_headers)
     bp.register_error_handler(CSRFError, errors.csrf_error)
     bp.register_error_handler(HTTPException, errors.http_error)
     return bp

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import abort, redirect, render_template, request, url_for
 
-from .. import comments, threads
+from .. import bots, comments, threads
 from ..forms import ReportForm
 from ..identity import (
     account_id,
@@ -109,6 +109,16 @@ def post_comment(key: str):
         if form.csrf_failed:
             return render_error(400, "Form expired", CSRF_MESSAGE)
         return _render_thread_page(thread, form, 400)
+    if form.website.data:
+        abort(400, bots.HONEYPOT_MESSAGE)
+    settings = state.settings
+    if not is_moderator(reader):
+        problem = bots.timing_problem(
+            bots.form_age(request.form.get("csrf_token")), settings.form_min_seconds, settings.form_max_seconds
+        )
+        if problem:
+            form.form_errors.append(problem)
+            return _render_thread_page(thread, form, 400)
     try:
         posted = accept(thread, form, reader)
     except comments.ParentError as error:
