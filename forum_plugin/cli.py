@@ -100,6 +100,17 @@ def erase_command(email: str, remove_bodies: bool, yes: bool) -> None:
     click.echo(f"Erased {erased} comments by {email}.")
 
 
+@forum_cli.command("purge")
+@click.option("--days", type=click.IntRange(min=0), default=None,
+              help="Clear IP hashes older than this many days (default: FORUM_IP_RETENTION_DAYS).")
+def purge_command(days: int | None) -> None:
+    """Clear the IP hashes of old comments and reports. Run it daily from cron."""
+    state = get_state()
+    days = state.settings.ip_retention_days if days is None else days
+    comments, reports = personal_data.purge_addresses(state.db.session, days)
+    click.echo(f"Cleared the IP hashes of {comments} comments and {reports} reports older than {days} days.")
+
+
 import_cli = AppGroup("import", help="Bring comments in from another system's export.")
 forum_cli.add_command(import_cli)
 

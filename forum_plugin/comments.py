@@ -146,16 +146,17 @@ def policy_context(session: Session, draft: policy.Draft, settings: Settings) ->
     same_author = (
         Comment.author_id == draft.author_id if draft.author_id is not None else Comment.ip_hash == draft.ip_hash
     )
-    duplicate = draft.ip_hash is not None or draft.author_id is not None
-    if duplicate:
-        duplicate = (
-            session.scalar(
-                select(Comment.id)
-                .where(same_author, Comment.body_markdown == draft.body, Comment.created_at > now - DUPLICATE_WINDOW)
-                .limit(1)
-            )
-            is not None
+    duplicate = False
+    if draft.ip_hash is not None or draft.author_id is not None:
+        recent = session.scalars(
+            select(Comment.body_markdown)
+            .where(same_author, Comment.created_at > now - DUPLICATE_WINDOW)
+            .order_by(Comment.id.desc())
+            .limit(20)
         )
+        # Compared here, not in SQL, where MySQL's collations would call
+        # "Hello" and "hello" the same text.
+        duplicate = any(body == draft.body for body in recent)
     return policy.Context(
         mode=settings.moderation,
         banned_words=banned_words,
@@ -332,3 +333,41 @@ def report(session: Session, comment: Comment, *, reporter: str, reason: str, th
         _move(session, [(comment, Status.PENDING)], "report", READERS, f"reported by {comment.flag_count} readers")
         return True
     return False
+
+
+def author_edit(
+    session: Session,
+    comment: Comment,
+    draft: policy.Draft,
+    *,
+    settings: Settings,
+    rules: Sequence[policy.Rule] = policy.DEFAULT_RULES,
+) -> policy.Decision:
+    """An author's new text for their comment, kept as a revision and judged
+    again by the policy: what it would hold or refuse leaves the page until a
+    moderator looks at it."""
+    body_html = markup.render(draft.body, settings.sanitizer)
+    draft = dataclasses.replace(draft, links=markup.count_links(body_html))
+    context = dataclasses.replace(policy_context(session, draft, settings), duplicate=False)
+    decision = policy.decide(draft, context, rules)
+    session.add(
+        Revision(
+            comment_id=comment.id,
+            body_markdown=comment.body_markdown,
+            body_html=comment.body_html,
+            editor_id=draft.author_id,
+            editor_name=draft.author_name[:100],
+        )
+    )
+    comment.body_markdown = draft.body
+    comment.body_html = body_html
+    from_status = comment.status
+    if decision.status != from_status:
+        comment.status = decision.status.value
+        comment.moderation_reason = decision.reason[:500]
+        _adjust_counts(session, comment.thread_id, from_status, comment.status)
+    session.add(_event(comment, Actor(draft.author_id, draft.author_name), "author edit", from_status,
+                       "edited by the author; " + decision.reason))
+    session.commit()
+    _send(signals.comment_edited, comment)
+    return decision

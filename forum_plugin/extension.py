@@ -17,7 +17,7 @@ from .importers.records import ImportedThread
 from .limits import make_limiter
 from .models import Base
 from .state import EXTENSION_NAME, ForumState, get_state
-from .views import make_blueprint, section
+from .views import ThreadKeyConverter, make_blueprint, section
 
 
 def default_moderator_check(user: Any) -> bool:
@@ -101,6 +101,7 @@ class Forum:
         app.extensions[EXTENSION_NAME] = ForumState(forum=self, db=db, settings=settings)
         if settings.sqlite_wal:
             _tune_sqlite(app, db)
+        app.url_map.converters.setdefault("thread_key", ThreadKeyConverter)
         app.register_blueprint(make_blueprint(make_limiter(app)), url_prefix=settings.url_prefix)
         app.add_template_global(section.forum_comments, "forum_comments")
         app.add_template_global(section.forum_comment_count, "forum_comment_count")

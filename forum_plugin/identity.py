@@ -3,12 +3,13 @@ hash, and the pending comments their session remembers."""
 
 from __future__ import annotations
 
+import hmac
 from typing import Any
 
 from flask import current_app, request, session
 from flask_login import AnonymousUserMixin, current_user
 
-from .privacy import hash_ip
+from .privacy import hash_ip, keyed_digest
 from .state import get_state
 
 SESSION_KEY = "forum_pending"
@@ -47,3 +48,32 @@ def remember_pending(comment_id: int) -> None:
 
 def own_pending_ids() -> list[int]:
     return [i for i in session.get(SESSION_KEY, []) if isinstance(i, int)]
+
+
+AUTHORSHIP_KEY = "forum_authored"
+
+
+def authorship_token(comment_id: int) -> str:
+    """An unguessable token bound to one comment: whoever holds it wrote it."""
+    return keyed_digest(current_app.secret_key or "", "forum-author", str(comment_id))[:32]
+
+
+def remember_authorship(comment) -> None:
+    """Keep the token of a comment this (anonymous) reader wrote in their session."""
+    held = {k: v for k, v in session.get(AUTHORSHIP_KEY, {}).items()}
+    held[str(comment.id)] = authorship_token(comment.id)
+    session[AUTHORSHIP_KEY] = dict(list(held.items())[-REMEMBERED_PENDING:])
+
+
+def wrote(reader: Any, comment) -> bool:
+    """Whether ``reader`` is the author of ``comment``: by account, or by the
+    token their session holds."""
+    if comment.author_id is not None:
+        return account_id(reader) == comment.author_id
+    token = session.get(AUTHORSHIP_KEY, {}).get(str(comment.id))
+    return bool(token) and hmac.compare_digest(token, authorship_token(comment.id))
+
+
+def authored_ids() -> set[int]:
+    """The comments this session's anonymous reader wrote (tokens unchecked: for showing controls only)."""
+    return {int(k) for k in session.get(AUTHORSHIP_KEY, {}) if k.isdigit()}

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, joinedload
 
-from .models import Comment, ModerationEvent
+from .models import Comment, Flag, ModerationEvent, utcnow
 
 ANONYMOUS = "Anonymous"
 REMOVED_BODY = "[removed at the author's request]"
@@ -77,3 +78,24 @@ def erase(session: Session, email: str, *, remove_bodies: bool = False, by: str 
     )
     session.commit()
     return len(ids)
+
+
+def purge_addresses(session: Session, older_than_days: int) -> tuple[int, int]:
+    """Forget which address wrote or reported anything older than the given
+    number of days: comments' IP hashes are cleared, reporters' address
+    hashes replaced. Returns (comments, reports) changed.
+
+    Bans by IP keep their hashes: a moderator chose to keep those.
+    """
+    cutoff = utcnow() - timedelta(days=older_than_days)
+    comments = session.execute(
+        update(Comment).where(Comment.ip_hash.is_not(None), Comment.created_at < cutoff).values(ip_hash=None)
+    ).rowcount
+    old_reports = session.scalars(
+        select(Flag).where(Flag.reporter.like("ip:%"), Flag.created_at < cutoff)
+    ).all()
+    for flag in old_reports:
+        # Still unique per comment, but no longer tied to an address.
+        flag.reporter = f"purged:{flag.id}"
+    session.commit()
+    return comments, len(old_reports)

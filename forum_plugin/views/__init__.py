@@ -6,12 +6,21 @@ from flask import Blueprint, Response
 from flask_limiter import Limiter
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import PathConverter
 
 from ..inputs import guard_request
 from ..limits import limited
 from ..resources import PACKAGE, resource_folder
 from ..state import get_state
 from . import errors, moderation, public, unsubscribe
+
+
+class ThreadKeyConverter(PathConverter):
+    """A thread key may hold slashes, but a thread's page never ends in
+    "/comments": that is where its comments are posted, so a GET there is 405."""
+
+    regex = r"[^/].*?(?<!/comments)"
+
 
 MODERATION_ROUTES = (
     ("/", "moderation", moderation.dashboard, ["GET"]),
@@ -48,9 +57,9 @@ def make_blueprint(limiter: Limiter) -> Blueprint:
         static_folder=str(PACKAGE / "static"),
         static_url_path="/static",
     )
-    bp.add_url_rule("/threads/<path:key>", "thread", public.thread_page, methods=["GET"])
+    bp.add_url_rule("/threads/<thread_key:key>", "thread", public.thread_page, methods=["GET"])
     bp.add_url_rule(
-        "/threads/<path:key>/comments", "post_comment", limited(limiter, public.post_comment, "post"), methods=["POST"]
+        "/threads/<thread_key:key>/comments", "post_comment", limited(limiter, public.post_comment, "post"), methods=["POST"]
     )
     bp.add_url_rule(
         "/comments/<int:comment_id>/report",
@@ -58,6 +67,13 @@ def make_blueprint(limiter: Limiter) -> Blueprint:
         limited(limiter, public.report_comment, "report"),
         methods=["POST"],
     )
+    bp.add_url_rule(
+        "/comments/<int:comment_id>/edit",
+        "edit_own",
+        limited(limiter, public.edit_own_comment, "post"),
+        methods=["GET", "POST"],
+    )
+    bp.add_url_rule("/comments/<int:comment_id>/delete", "delete_own", public.delete_own_comment, methods=["POST"])
     for rule, endpoint, view, methods in MODERATION_ROUTES:
         bp.add_url_rule(f"/moderation{rule}", endpoint, view, methods=methods)
     bp.add_url_rule("/unsubscribe/<token>", "unsubscribe", unsubscribe.unsubscribe, methods=["GET", "POST"])

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import abort, redirect, render_template, request, url_for
 
 from .. import bots, comments, threads
-from ..forms import ReportForm
+from ..forms import ActionForm, EditForm, ReportForm
 from ..identity import (
     account_id,
     client_ip_hash,
     current_reader,
     display_name,
     is_moderator,
+    remember_authorship,
     remember_pending,
+    wrote,
 )
-from ..models import Comment, Status, Thread
+from ..models import Comment, Status, Thread, utcnow
 from ..policy import Draft
 from ..state import get_state
 from .errors import CSRF_MESSAGE, render_error
@@ -130,6 +133,8 @@ def post_comment(key: str):
     if posted.comment.status in (Status.PENDING, Status.SPAM):
         # A banned author kept silently as spam sees what anyone else would.
         remember_pending(posted.comment.id)
+    if posted.comment.author_id is None:
+        remember_authorship(posted.comment)
     return redirect(comment_location(thread, posted.comment.id), code=303)
 
 
@@ -154,3 +159,62 @@ def report_comment(comment_id: int):
         abort(400, str(error))
     thread = session.get(Thread, comment.thread_id)
     return render_template("forum/reported.html", thread_url=return_url(thread)), 200
+
+
+def _own_comment(comment_id: int) -> Comment:
+    """The reader's own comment, still inside the edit window (403 otherwise)."""
+    state = get_state()
+    comment = state.db.session.get(Comment, comment_id)
+    if comment is None or comment.status == Status.DELETED:
+        abort(404, f"There is no comment #{comment_id}.")
+    if not wrote(current_reader(), comment):
+        abort(403, "You can only change your own comments.")
+    if not within_edit_window(comment, state.settings.edit_window):
+        abort(403, "The time to change this comment has passed.")
+    return comment
+
+
+def within_edit_window(comment, seconds: int) -> bool:
+    return utcnow() - comment.created_at <= timedelta(seconds=seconds)
+
+
+def edit_own_comment(comment_id: int):
+    comment = _own_comment(comment_id)
+    state = get_state()
+    if request.method == "GET":
+        form = EditForm(formdata=None, body=comment.body_markdown)
+        return render_template("forum/edit.html", comment=comment, form=form)
+    form = EditForm()
+    if not form.validate():
+        if form.csrf_failed:
+            return render_error(400, "Form expired", CSRF_MESSAGE)
+        abort(400, " ".join(message for messages in form.errors.values() for message in messages))
+    if len(form.body.data) > state.settings.max_length:
+        abort(400, f"Your comment has {len(form.body.data):,} characters; the limit is {state.settings.max_length:,}.")
+    reader = current_reader()
+    draft = Draft(
+        body=form.body.data,
+        author_name=comment.author_name,
+        author_email=comment.author_email,
+        author_id=comment.author_id,
+        ip_hash=client_ip_hash(),
+        author_is_moderator=is_moderator(reader),
+    )
+    decision = comments.author_edit(state.db.session, comment, draft, settings=state.settings, rules=state.forum.rules)
+    if decision.reader_message:
+        abort(400, decision.reader_message)
+    if comment.status == Status.PENDING:
+        remember_pending(comment.id)
+    thread = state.db.session.get(Thread, comment.thread_id)
+    return redirect(comment_location(thread, comment.id), code=303)
+
+
+def delete_own_comment(comment_id: int):
+    comment = _own_comment(comment_id)
+    if not ActionForm().validate():
+        return render_error(400, "Form expired", CSRF_MESSAGE)
+    session = get_state().db.session
+    comments.moderate(session, [comment], "delete", by=comments.Actor(comment.author_id, comment.author_name),
+                      reason="deleted by the author")
+    thread = session.get(Thread, comment.thread_id)
+    return redirect(f"{return_url(thread)}#comments", code=303)

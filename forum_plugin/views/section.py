@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Sequence
 from urllib.parse import urlencode
 
-from flask import render_template, request, url_for
+from flask import current_app, render_template, request, url_for
 from markupsafe import Markup
 
 from .. import threads
 from ..forms import MAX_ID, CommentForm, ReportForm
-from ..identity import current_reader, display_name, own_pending_ids
-from ..models import Thread
+from ..identity import account_id, authored_ids, current_reader, display_name, own_pending_ids
+from ..models import Thread, utcnow
 from ..notify import mail_enabled
 from ..paging import Cursor, CursorError
 from ..state import get_state
@@ -60,6 +61,20 @@ def requested_page(thread: Thread | None) -> threads.PageRequest:
     return threads.PageRequest(
         after=_cursor_arg("forum_after"), before=_cursor_arg("forum_before"), newest_first=newest_first
     )
+
+
+def _editable(page: threads.ThreadPage, reader, window: int) -> set[int]:
+    """The comments on the page this reader wrote and may still change."""
+    account = account_id(reader)
+    authored = authored_ids()
+    since = utcnow() - timedelta(seconds=window)
+    return {
+        item.comment.id
+        for item in page.items
+        if not item.removed
+        and item.comment.created_at >= since
+        and ((account and item.comment.author_id == account) or (item.comment.author_id is None and item.comment.id in authored))
+    }
 
 
 def _options(field) -> Markup:
@@ -124,6 +139,7 @@ def render_section(thread: Thread | None, key: str, form: CommentForm) -> Markup
     )
     reader = current_reader()
     report_form = ReportForm(formdata=None)
+    editable = _editable(page, reader, state.settings.edit_window)
     parent_id = form.parent_id.data if form.parent_id.data is not None else request.args.get("reply_to")
     reply_to = _reply_target(page, parent_id)
     if reply_to is not None:
@@ -139,6 +155,7 @@ def render_section(thread: Thread | None, key: str, form: CommentForm) -> Markup
         pre_moderated=state.settings.moderation == "pre",
         mail_enabled=mail_enabled(),
         report_form=report_form,
+        editable=editable,
         report_options=_options(report_form.reason),
         # Each comment's report form posts to this + "<id>/report".
         comments_url=url_for("forum.report_comment", comment_id=0).removesuffix("0/report"),
@@ -155,15 +172,23 @@ def forum_comments(key: str, title: str | None = None, url: str | None = None) -
     :param url: where the page lives, for redirects after posting; the
         current request's path when not given.
     """
-    thread = threads.ensure_thread(get_state().db.session, key, title, url or request.path)
+    key = str(key)  # hosts often pass a post's numeric id
+    try:
+        thread = threads.ensure_thread(get_state().db.session, key, title, url or request.path)
+    except ValueError as error:
+        # A page key the forum cannot store must not take the host's page down.
+        current_app.logger.warning("forum: no comments for key %r: %s", key, error)
+        return Markup(render_template("forum/_unavailable.html"))
     return render_section(thread, key, comment_form(from_request=False))
 
 
 def forum_comment_count(key: str) -> int:
     """Jinja global: approved comments on the page ``key``."""
-    return forum_comment_counts([key])[key]
+    return forum_comment_counts([str(key)])[str(key)]
 
 
 def forum_comment_counts(keys: Sequence[str]) -> dict[str, int]:
     """Jinja global: approved comments per key, for a listing page, in one query."""
-    return threads.comment_counts(get_state().db.session, list(keys))
+    keys = list(keys)
+    counts = threads.comment_counts(get_state().db.session, [str(key) for key in keys])
+    return {key: counts[str(key)] for key in keys}
