@@ -287,8 +287,8 @@ def reject(session: Session, comment: Comment, *, by: Actor) -> None:
     moderate(session, [comment], "reject", by=by)
 
 
-def edit(session: Session, comment: Comment, body: str, *, by: Actor, sanitizer: str) -> None:
-    """Replace a comment's text, keeping what it said before as a revision."""
+def _replace_text(session: Session, comment: Comment, body: str, body_html: str, by: Actor) -> None:
+    """Give ``comment`` new text, keeping what it said before as a revision."""
     session.add(
         Revision(
             comment_id=comment.id,
@@ -299,7 +299,12 @@ def edit(session: Session, comment: Comment, body: str, *, by: Actor, sanitizer:
         )
     )
     comment.body_markdown = body
-    comment.body_html = markup.render(body, sanitizer)
+    comment.body_html = body_html
+
+
+def edit(session: Session, comment: Comment, body: str, *, by: Actor, sanitizer: str) -> None:
+    """A moderator's new text for a comment; the old one is kept as a revision."""
+    _replace_text(session, comment, body, markup.render(body, sanitizer), by)
     session.add(_event(comment, by, "edit", comment.status, "text edited"))
     session.commit()
     _send(signals.comment_edited, comment)
@@ -350,24 +355,14 @@ def author_edit(
     draft = dataclasses.replace(draft, links=markup.count_links(body_html))
     context = dataclasses.replace(policy_context(session, draft, settings), duplicate=False)
     decision = policy.decide(draft, context, rules)
-    session.add(
-        Revision(
-            comment_id=comment.id,
-            body_markdown=comment.body_markdown,
-            body_html=comment.body_html,
-            editor_id=draft.author_id,
-            editor_name=draft.author_name[:100],
-        )
-    )
-    comment.body_markdown = draft.body
-    comment.body_html = body_html
+    author = Actor(draft.author_id, draft.author_name)
+    _replace_text(session, comment, draft.body, body_html, author)
     from_status = comment.status
     if decision.status != from_status:
         comment.status = decision.status.value
         comment.moderation_reason = decision.reason[:500]
         _adjust_counts(session, comment.thread_id, from_status, comment.status)
-    session.add(_event(comment, Actor(draft.author_id, draft.author_name), "author edit", from_status,
-                       "edited by the author; " + decision.reason))
+    session.add(_event(comment, author, "author edit", from_status, "edited by the author; " + decision.reason))
     session.commit()
     _send(signals.comment_edited, comment)
     return decision

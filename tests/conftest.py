@@ -7,8 +7,9 @@ from html import unescape
 
 import pytest
 from alembic.script import ScriptDirectory
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
+from benchmarks.measure import statements as count_statements  # noqa: F401  (shared with the benchmarks)
 from forum_plugin import Forum
 from forum_plugin.migrating import drop_version_table
 from forum_plugin.models import Base, Comment
@@ -135,17 +136,3 @@ def stored_comments(app) -> int:
 
 def text_of(html: str) -> str:
     return unescape(re.sub(r"<[^>]+>", " ", html))
-
-
-@contextmanager
-def count_statements(engine):
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
