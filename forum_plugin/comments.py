@@ -210,10 +210,13 @@ def post(
         body_html=body_html,
         notify=draft.notify and bool(draft.author_email),
     )
+    # The thread's row is locked first, by its count: MySQL's foreign-key
+    # check would otherwise take a shared lock on it at the insert, and two
+    # posts upgrading theirs at once deadlock.
+    _adjust_counts(session, thread.id, None, comment.status)
     session.add(comment)
     session.flush()
     session.add(_event(comment, POLICY, "post", None, comment.moderation_reason))
-    _adjust_counts(session, thread.id, None, comment.status)
     session.commit()
     _send(signals.comment_posted, comment)
     if comment.status == Status.APPROVED:
@@ -324,13 +327,15 @@ def report(session: Session, comment: Comment, *, reporter: str, reason: str, th
     """
     if comment.status != Status.APPROVED:
         raise ReportError("Only published comments can be reported.")
+    # Count first (an exclusive lock on the comment), then insert the report
+    # whose foreign key would otherwise share-lock it: see post().
+    session.execute(update(Comment).where(Comment.id == comment.id).values(flag_count=Comment.flag_count + 1))
     session.add(Flag(comment_id=comment.id, reporter=reporter[:80], reason=reason[:200]))
     try:
         session.flush()
     except IntegrityError:
         session.rollback()
         raise ReportError("You have already reported this comment. Thank you.") from None
-    session.execute(update(Comment).where(Comment.id == comment.id).values(flag_count=Comment.flag_count + 1))
     session.commit()
     session.refresh(comment)
     _send(signals.comment_flagged, comment)
