@@ -48,7 +48,14 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
-class Status(str, enum.Enum):
+class Choice(str, enum.Enum):
+    """A fixed set of values stored as text; prints as its value."""
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Status(Choice):
     """Where a comment stands in moderation."""
 
     PENDING = "pending"
@@ -56,9 +63,6 @@ class Status(str, enum.Enum):
     REJECTED = "rejected"
     SPAM = "spam"
     DELETED = "deleted"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 class Base(DeclarativeBase):
@@ -212,14 +216,11 @@ class Flag(Base):
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
 
-class BanKind(str, enum.Enum):
+class BanKind(Choice):
     EMAIL = "email"
     DOMAIN = "domain"
     ACCOUNT = "account"
     IP = "ip"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 class Ban(Base):
@@ -246,12 +247,9 @@ class Ban(Base):
     expires_at: Mapped[datetime | None] = mapped_column(Timestamp)
 
 
-class WordList(str, enum.Enum):
+class WordList(Choice):
     BANNED = "banned"
     SUSPECT = "suspect"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 class Word(Base):
