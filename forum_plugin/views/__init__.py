@@ -12,7 +12,7 @@ from ..inputs import guard_request
 from ..limits import limited
 from ..resources import PACKAGE, resource_folder
 from ..state import get_state
-from . import errors, moderation, public, unsubscribe
+from . import api, errors, feeds, index, moderation, public, unsubscribe
 
 
 class ThreadKeyConverter(PathConverter):
@@ -57,6 +57,11 @@ def make_blueprint(limiter: Limiter) -> Blueprint:
         static_folder=str(PACKAGE / "static"),
         static_url_path="/static",
     )
+    bp.add_url_rule("/", "index", index.forum_index, methods=["GET"])
+    bp.add_url_rule("/feed.atom", "site_feed", feeds.site_feed, methods=["GET"])
+    bp.add_url_rule("/threads/<thread_key:key>/feed.atom", "thread_feed", feeds.thread_feed, methods=["GET"])
+    bp.add_url_rule("/api/threads/<thread_key:key>/comments", "api_comments", api.thread_comments, methods=["GET"])
+    bp.add_url_rule("/api/counts", "api_counts", api.counts, methods=["GET"])
     bp.add_url_rule("/threads/<thread_key:key>", "thread", public.thread_page, methods=["GET"])
     bp.add_url_rule(
         "/threads/<thread_key:key>/comments", "post_comment", limited(limiter, public.post_comment, "post"), methods=["POST"]
