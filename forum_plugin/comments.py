@@ -353,21 +353,60 @@ def author_edit(
     settings: Settings,
     rules: Sequence[policy.Rule] = policy.DEFAULT_RULES,
 ) -> policy.Decision:
-    """An author's new text for their comment, kept as a revision and judged
-    again by the policy: what it would hold or refuse leaves the page until a
-    moderator looks at it."""
+    """An author's new text for their comment, judged again by the policy.
+
+    A published comment keeps its published text on the page when the
+    policy would hold the new one: the edit waits for a moderator
+    (:func:`accept_edit`). An edit the policy refuses changes nothing. Any
+    other edit replaces the text, keeping the old one as a revision.
+    """
     body_html = markup.render(draft.body, settings.sanitizer)
     draft = dataclasses.replace(draft, links=markup.count_links(body_html))
     context = dataclasses.replace(policy_context(session, draft, settings), duplicate=False)
     decision = policy.decide(draft, context, rules)
     author = Actor(draft.author_id, draft.author_name)
-    _replace_text(session, comment, draft.body, body_html, author)
-    from_status = comment.status
-    if decision.status != from_status:
-        comment.status = decision.status.value
-        comment.moderation_reason = decision.reason[:500]
-        _adjust_counts(session, comment.thread_id, from_status, comment.status)
-    session.add(_event(comment, author, "author edit", from_status, "edited by the author; " + decision.reason))
+    published = comment.status == Status.APPROVED
+    if published and decision.status in REMOVED:
+        session.add(_event(comment, author, "author edit refused", comment.status, decision.reason))
+    elif published and decision.status == Status.PENDING:
+        comment.edit_pending = True
+        comment.pending_markdown = draft.body
+        comment.pending_html = body_html
+        session.add(_event(comment, author, "author edit held", comment.status, decision.reason))
+    else:
+        _replace_text(session, comment, draft.body, body_html, author)
+        from_status = comment.status
+        if decision.status != from_status:
+            comment.status = decision.status.value
+            comment.moderation_reason = decision.reason[:500]
+            _adjust_counts(session, comment.thread_id, from_status, comment.status)
+        session.add(_event(comment, author, "author edit", from_status, "edited by the author; " + decision.reason))
     session.commit()
-    _send(signals.comment_edited, comment)
+    if not comment.edit_pending:
+        _send(signals.comment_edited, comment)
     return decision
+
+
+def _settle_edit(session: Session, comment: Comment, by: Actor, accepted: bool) -> None:
+    """Apply or drop a held edit; either way both texts stay on record."""
+    if accepted:
+        _replace_text(session, comment, comment.pending_markdown or "", comment.pending_html or "", by)
+    else:
+        # The refused text is kept among the revisions, so nothing is lost.
+        session.add(Revision(comment_id=comment.id, body_markdown=comment.pending_markdown or "",
+                             body_html=comment.pending_html or "", editor_id=by.id,
+                             editor_name=f"{by.name[:80]} (refused edit)"))
+    comment.edit_pending = False
+    comment.pending_markdown = comment.pending_html = None
+    session.add(_event(comment, by, "accept edit" if accepted else "refuse edit", comment.status, ""))
+    session.commit()
+    if accepted:
+        _send(signals.comment_edited, comment)
+
+
+def accept_edit(session: Session, comment: Comment, *, by: Actor) -> None:
+    _settle_edit(session, comment, by, accepted=True)
+
+
+def refuse_edit(session: Session, comment: Comment, *, by: Actor) -> None:
+    _settle_edit(session, comment, by, accepted=False)

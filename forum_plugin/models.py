@@ -115,6 +115,7 @@ class Comment(Base):
         Index("ix_forum_comments_author_id", "author_id", "status"),
         Index("ix_forum_comments_ip_hash", "ip_hash", "status"),
         Index("uq_forum_comments_origin", "origin", unique=True),
+        Index("ix_forum_comments_edit_pending", "edit_pending", "created_at", "id"),
         Base.__table_args__,
     )
 
@@ -139,6 +140,11 @@ class Comment(Base):
     # The author asked to be mailed when this is approved or answered.
     notify: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     flag_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # An author's edit of a published comment that the policy held: readers
+    # keep seeing the published text until a moderator accepts the edit.
+    edit_pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    pending_markdown: Mapped[str | None] = mapped_column(LongText)
+    pending_html: Mapped[str | None] = mapped_column(LongText)
 
     thread: Mapped[Thread] = relationship(lazy="raise")
 

@@ -15,9 +15,16 @@ from .paging import Cursor, beyond, ordering
 PAGE_SIZE = 50
 
 
+HELD_EDITS = "edits"
+
+
 @dataclass(frozen=True)
 class QueueFilter:
+    """Which comments a dashboard page lists: a status, or (``held_edits``)
+    published comments whose authors' edits wait for a moderator."""
+
     status: Status = Status.PENDING
+    held_edits: bool = False
     thread_key: str | None = None
     search: str | None = None
     newest_first: bool = False
@@ -33,13 +40,17 @@ class QueuePage:
 
 
 def status_counts(session: Session, thread_key: str | None = None) -> dict[str, int]:
-    """Comments per status, read off the threads' kept counts (one statement, no row scan)."""
+    """Comments per status, read off the threads' kept counts, and held edits
+    (an index count): one statement, no scan of the comments."""
     columns = [func.coalesce(func.sum(getattr(Thread, Thread.count_column(s.value))), 0) for s in Status]
-    query = select(*columns)
+    held = select(func.count()).select_from(Comment).where(Comment.edit_pending.is_(True))
+    query = select(*columns, held.scalar_subquery())
     if thread_key:
         query = query.where(Thread.key == thread_key)
-    row = session.execute(query).one()
-    return {status.value: int(count) for status, count in zip(Status, row, strict=True)}
+    *by_status, edits = session.execute(query).one()
+    counts = {status.value: int(count) for status, count in zip(Status, by_status, strict=True)}
+    counts[HELD_EDITS] = int(edits or 0)
+    return counts
 
 
 def _escape_like(text: str) -> str:
@@ -53,7 +64,7 @@ def page(session: Session, wanted: QueueFilter, limit: int = PAGE_SIZE) -> Queue
         select(Comment)
         .join(Comment.thread)
         .options(contains_eager(Comment.thread))
-        .where(Comment.status == wanted.status.value)
+        .where(Comment.edit_pending.is_(True) if wanted.held_edits else Comment.status == wanted.status.value)
     )
     if wanted.thread_key:
         query = query.where(Thread.key == wanted.thread_key)

@@ -98,7 +98,7 @@ def visible_with_placeholders(comments: Sequence[Row], own_ids: frozenset[int]) 
 # times faster than ORM objects, and read the same (row.id, row.body_html...).
 _PAGE_COLUMNS = [
     Comment.id, Comment.parent_id, Comment.root_id, Comment.depth, Comment.status,
-    Comment.author_name, Comment.author_id, Comment.body_html, Comment.created_at,
+    Comment.author_name, Comment.author_id, Comment.body_html, Comment.created_at, Comment.edit_pending,
 ]
 _REPLY = aliased(Comment)
 # Built once: constructing an aliased EXISTS costs more than running it.

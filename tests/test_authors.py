@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from forum_plugin.models import Comment, Revision, utcnow
+from forum_plugin.models import Comment, ModerationEvent, Revision, utcnow
 
 from . import hostapp
 from .conftest import add_users, comment_id_from, csrf_token, log_in, post_comment
@@ -60,16 +60,55 @@ def test_accounts_edit_their_own_and_not_each_others(make_app):
     assert "my better words" in app.test_client().get("/posts/first-report").text
 
 
-def test_an_edit_goes_back_through_the_policy(make_app):
+def test_a_held_edit_leaves_the_published_text_on_the_page_until_accepted(make_app):
     app = make_app(FORUM_MODERATION="post", FORUM_MAX_LINKS=2)
-    author = app.test_client()
+    users = add_users(app)
+    author, moderator = app.test_client(), app.test_client()
+    log_in(moderator, users["moderator"])
     comment_id = comment_id_from(post_comment(author, body="plain and approved"))
-    assert comment(app, comment_id).status == "approved"
     edit(author, comment_id, "now see https://a.example https://b.example https://c.example")
-    edited = comment(app, comment_id)
-    assert (edited.status, edited.moderation_reason) == ("pending", "held: 3 links, limit 2")
-    assert "a.example" not in app.test_client().get("/posts/first-report").text
-    assert "awaiting moderation" in author.get("/posts/first-report").text
+    held = comment(app, comment_id)
+    assert (held.status, held.edit_pending, held.body_markdown) == ("approved", True, "plain and approved")
+    public = app.test_client().get("/posts/first-report").text
+    assert "plain and approved" in public and "a.example" not in public
+    assert "Your edit is awaiting moderation" in author.get("/posts/first-report").text
+    queue = moderator.get("/forum/moderation/?status=edits").text
+    assert 'Held edits <span class="forum-count">1</span>' in queue and "b.example" in queue
+    with app.app_context():
+        reasons = hostapp.db.session.scalars(select(ModerationEvent.reason).where(
+            ModerationEvent.comment_id == comment_id, ModerationEvent.action == "author edit held")).all()
+    assert reasons == ["held: 3 links, limit 2"]
+    response = moderator.post(f"/forum/moderation/comments/{comment_id}/edits/accept",
+                              data={"csrf_token": csrf_token(queue)})
+    assert response.status_code == 303
+    accepted = comment(app, comment_id)
+    assert (accepted.edit_pending, accepted.status) == (False, "approved")
+    assert "c.example" in app.test_client().get("/posts/first-report").text
+
+
+def test_a_refused_edit_is_kept_on_record_and_changes_nothing(make_app):
+    app = make_app(FORUM_MODERATION="post", FORUM_SUSPECT_WORDS=("transfer",))
+    users = add_users(app)
+    author, moderator = app.test_client(), app.test_client()
+    log_in(moderator, users["moderator"])
+    comment_id = comment_id_from(post_comment(author, body="kind words"))
+    edit(author, comment_id, "please transfer money")
+    queue = moderator.get("/forum/moderation/?status=edits").text
+    moderator.post(f"/forum/moderation/comments/{comment_id}/edits/refuse", data={"csrf_token": csrf_token(queue)})
+    refused = comment(app, comment_id)
+    assert (refused.edit_pending, refused.body_markdown, refused.status) == (False, "kind words", "approved")
+    with app.app_context():
+        kept = hostapp.db.session.scalars(select(Revision.body_markdown).where(Revision.comment_id == comment_id)).all()
+    assert kept == ["please transfer money"]
+
+
+def test_an_edit_of_a_waiting_comment_is_judged_again(make_app):
+    app = make_app(FORUM_BANNED_WORDS=("scam",))
+    author = app.test_client()
+    comment_id = comment_id_from(post_comment(author, body="waiting politely"))
+    refused = edit(author, comment_id, "this is a scam")
+    assert refused.status_code == 400 and "language this site does not accept" in refused.text
+    assert comment(app, comment_id).status == "rejected"
 
 
 def test_the_edit_window_closes(make_app):

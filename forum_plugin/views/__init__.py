@@ -28,6 +28,7 @@ MODERATION_ROUTES = (
     ("/comments/<int:comment_id>", "comment_detail", moderation.comment_detail, ["GET"]),
     ("/comments/<int:comment_id>/edit", "edit_comment", moderation.edit, ["POST"]),
     ("/comments/<int:comment_id>/ban", "ban_author", moderation.ban_author, ["POST"]),
+    ("/comments/<int:comment_id>/edits/<verdict>", "settle_edit", moderation.settle_edit, ["POST"]),
     ("/comments/<int:comment_id>/<action>", "moderate", moderation.act, ["POST"]),
     ("/bans", "ban_list", moderation.ban_list, ["GET", "POST"]),
     ("/bans/<int:ban_id>/delete", "lift_ban", moderation.lift_ban, ["POST"]),

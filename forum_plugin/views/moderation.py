@@ -86,16 +86,19 @@ def _comment_or_404(comment_id: int) -> Comment:
 
 def _queue_filter() -> queue.QueueFilter:
     args = request.args
+    held_edits = args.get("status") == queue.HELD_EDITS
     try:
-        status = Status(args.get("status", Status.PENDING.value))
+        status = Status.APPROVED if held_edits else Status(args.get("status", Status.PENDING.value))
     except ValueError:
-        abort(400, f"{args.get('status')!r} is not a status; use one of {', '.join(s.value for s in Status)}.")
+        abort(400, f"{args.get('status')!r} is not a status; use one of "
+                   f"{', '.join(s.value for s in Status)} or {queue.HELD_EDITS}.")
     try:
         after = Cursor.decode(args["after"]) if args.get("after") else None
     except CursorError as error:
         abort(400, str(error))
     return queue.QueueFilter(
         status=status,
+        held_edits=held_edits,
         thread_key=args.get("thread") or None,
         search=(args.get("q") or "").strip()[:200] or None,
         newest_first=args.get("order") == "newest",
@@ -146,6 +149,21 @@ def _bulk_ids() -> list[int]:
     if len(set(ids)) > BULK_LIMIT:
         abort(400, f"At most {BULK_LIMIT} comments can be changed at once.")
     return sorted(set(ids))
+
+
+@moderators_only
+def settle_edit(comment_id: int, verdict: str):
+    """Accept or refuse an author's held edit of a published comment."""
+    if verdict not in ("accept", "refuse"):
+        abort(404, f"An edit can be accepted or refused, not {verdict!r}.")
+    _checked(ActionForm())
+    comment = _comment_or_404(comment_id)
+    if not comment.edit_pending:
+        abort(400, f"Comment #{comment_id} has no edit waiting.")
+    settle = comments.accept_edit if verdict == "accept" else comments.refuse_edit
+    settle(_session(), comment, by=_moderator())
+    flash(f"{'Accepted' if verdict == 'accept' else 'Refused'} the edit of comment #{comment_id}.", "forum")
+    return _back()
 
 
 @moderators_only

@@ -63,16 +63,14 @@ def requested_page(thread: Thread | None) -> threads.PageRequest:
     )
 
 
-def _editable(page: threads.ThreadPage, reader, window: int) -> set[int]:
-    """The comments on the page this reader wrote and may still change."""
+def _by_reader(page: threads.ThreadPage, reader) -> set[int]:
+    """The comments on the page this reader wrote (by account, or in this session)."""
     account = account_id(reader)
     authored = authored_ids()
-    since = utcnow() - timedelta(seconds=window)
     return {
         item.comment.id
         for item in page.items
         if not item.removed
-        and item.comment.created_at >= since
         and ((account and item.comment.author_id == account) or (item.comment.author_id is None and item.comment.id in authored))
     }
 
@@ -139,7 +137,10 @@ def render_section(thread: Thread | None, key: str, form: CommentForm) -> Markup
     )
     reader = current_reader()
     report_form = ReportForm(formdata=None)
-    editable = _editable(page, reader, state.settings.edit_window)
+    own = _by_reader(page, reader)
+    since = utcnow() - timedelta(seconds=state.settings.edit_window)
+    editable = {item.comment.id for item in page.items if item.comment.id in own and item.comment.created_at >= since}
+    own_held_edits = {item.comment.id for item in page.items if item.comment.id in own and item.comment.edit_pending}
     parent_id = form.parent_id.data if form.parent_id.data is not None else request.args.get("reply_to")
     reply_to = _reply_target(page, parent_id)
     if reply_to is not None:
@@ -156,6 +157,7 @@ def render_section(thread: Thread | None, key: str, form: CommentForm) -> Markup
         mail_enabled=mail_enabled(),
         report_form=report_form,
         editable=editable,
+        own_held_edits=own_held_edits,
         report_options=_options(report_form.reason),
         # Each comment's report form posts to this + "<id>/report".
         comments_url=url_for("forum.report_comment", comment_id=0).removesuffix("0/report"),

@@ -1,4 +1,4 @@
-"""Moderation: revisions, reader flags, bans, word lists, mail digests, per-status counts, an index on IP hashes.
+"""Moderation: revisions, held edits, reader flags, bans, word lists, mail digests, per-status counts, an index on IP hashes.
 
 Revision ID: 0002
 Revises: 0001
@@ -96,7 +96,11 @@ def upgrade() -> None:
     with op.batch_alter_table("forum_comments") as batch_op:
         batch_op.add_column(sa.Column("notify", sa.Boolean(), server_default=sa.false(), nullable=False))
         batch_op.add_column(sa.Column("flag_count", sa.Integer(), server_default="0", nullable=False))
+        batch_op.add_column(sa.Column("edit_pending", sa.Boolean(), server_default=sa.false(), nullable=False))
+        batch_op.add_column(sa.Column("pending_markdown", LONG_TEXT, nullable=True))
+        batch_op.add_column(sa.Column("pending_html", LONG_TEXT, nullable=True))
     op.create_index("ix_forum_comments_ip_hash", "forum_comments", ["ip_hash", "status"])
+    op.create_index("ix_forum_comments_edit_pending", "forum_comments", ["edit_pending", "created_at", "id"])
 
     with op.batch_alter_table("forum_threads") as batch_op:
         for status in NEW_COUNTS:
@@ -122,8 +126,12 @@ def downgrade() -> None:
     with op.batch_alter_table("forum_threads") as batch_op:
         for status in NEW_COUNTS:
             batch_op.drop_column(f"{status}_count")
+    op.drop_index("ix_forum_comments_edit_pending", table_name="forum_comments")
     op.drop_index("ix_forum_comments_ip_hash", table_name="forum_comments")
     with op.batch_alter_table("forum_comments") as batch_op:
+        batch_op.drop_column("pending_html")
+        batch_op.drop_column("pending_markdown")
+        batch_op.drop_column("edit_pending")
         batch_op.drop_column("flag_count")
         batch_op.drop_column("notify")
     for table in ("forum_revisions", "forum_flags", "forum_words", "forum_mail_digests", "forum_bans"):
