@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -12,7 +12,14 @@ CSRF_MESSAGE = (
 )
 
 
+def wants_json() -> bool:
+    """The forum's own script asks for JSON; plain forms get pages."""
+    return request.accept_mimetypes.best == "application/json"
+
+
 def render_error(status: int, title: str, message: str):
+    if wants_json():
+        return jsonify(error=message), status
     return render_template("forum/error.html", title=title, message=message), status
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, jsonify, redirect, render_template, request, url_for
 
 from .. import bots, comments, threads
 from ..forms import ActionForm, EditForm, ReportForm
@@ -22,7 +22,7 @@ from ..identity import (
 from ..models import Comment, Status, Thread, utcnow
 from ..policy import Draft
 from ..state import get_state
-from .errors import CSRF_MESSAGE, render_error
+from .errors import CSRF_MESSAGE, render_error, wants_json
 from .section import comment_form, render_section
 
 
@@ -31,6 +31,30 @@ def _thread_or_404(key: str) -> Thread:
     if thread is None:
         abort(404, "There are no comments on a page by that name.")
     return thread
+
+
+def _refuse(thread: Thread, form, status: int = 400):
+    """The form back with its errors and the reader's text, or, for the
+    forum's script, the errors as JSON."""
+    if wants_json():
+        return jsonify(errors={name or "form": list(errors) for name, errors in form.errors.items()}), status
+    return _render_thread_page(thread, form, status)
+
+
+def _posted_json(comment: Comment):
+    """What the forum's script needs to show a new comment in place."""
+    return jsonify(
+        id=comment.id,
+        parent_id=comment.parent_id,
+        depth=comment.depth,
+        status=comment.status,
+        author=comment.author_name,
+        created_at=comment.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        html=comment.body_html,
+        notice="Your comment is awaiting moderation. Only you can see it until a moderator approves it."
+        if comment.status in (Status.PENDING, Status.SPAM)
+        else "Your comment is published.",
+    ), 201
 
 
 def _render_thread_page(thread: Thread, form, status: int = 200):
@@ -111,7 +135,7 @@ def post_comment(key: str):
     if not form.validate():
         if form.csrf_failed:
             return render_error(400, "Form expired", CSRF_MESSAGE)
-        return _render_thread_page(thread, form, 400)
+        return _refuse(thread, form)
     if form.website.data:
         abort(400, bots.HONEYPOT_MESSAGE)
     settings = state.settings
@@ -121,20 +145,22 @@ def post_comment(key: str):
         )
         if problem:
             form.form_errors.append(problem)
-            return _render_thread_page(thread, form, 400)
+            return _refuse(thread, form)
     try:
         posted = accept(thread, form, reader)
     except comments.ParentError as error:
         form.parent_id.errors = [str(error)]
-        return _render_thread_page(thread, form, 400)
+        return _refuse(thread, form)
     if posted.decision.reader_message:
         form.body.errors = [posted.decision.reader_message]
-        return _render_thread_page(thread, form, 400)
+        return _refuse(thread, form)
     if posted.comment.status in (Status.PENDING, Status.SPAM):
         # A banned author kept silently as spam sees what anyone else would.
         remember_pending(posted.comment.id)
     if posted.comment.author_id is None:
         remember_authorship(posted.comment)
+    if wants_json():
+        return _posted_json(posted.comment)
     return redirect(comment_location(thread, posted.comment.id), code=303)
 
 
