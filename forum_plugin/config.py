@@ -68,6 +68,8 @@ DEFAULTS: dict[str, Any] = {
     ),
     # SQLite only: write-ahead logging, so readers never wait for a writer.
     "SQLITE_WAL": True,
+    # None, "identicon" or "gravatar" (see the README's privacy note).
+    "AVATARS": None,
 }
 
 MODERATION_MODES = ("pre", "post")
@@ -106,6 +108,7 @@ class Settings:
     ip_retention_days: int
     content_security_policy: str | None
     sqlite_wal: bool
+    avatars: str | None
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Settings:
@@ -119,6 +122,8 @@ class Settings:
             values[name] = tuple(values[name])
         if values["moderation"] not in MODERATION_MODES:
             raise ValueError(f"FORUM_MODERATION must be one of {MODERATION_MODES}, not {values['moderation']!r}")
+        if values["avatars"] not in (None, "identicon", "gravatar"):
+            raise ValueError(f"FORUM_AVATARS must be None, 'identicon' or 'gravatar', not {values['avatars']!r}")
         if values["sanitizer"] not in SANITIZERS:
             raise ValueError(f"FORUM_SANITIZER must be one of {SANITIZERS}, not {values['sanitizer']!r}")
         for name in ("max_depth", "max_length", "per_page"):

@@ -114,12 +114,12 @@ def _shown_roots(thread: Thread):
     return (Comment.thread_id == thread.id) & _SHOWN_ROOT
 
 
-def _root_page(session: Session, thread: Thread, wanted: PageRequest, per_page: int):
+def _root_page(session: Session, thread: Thread, wanted: PageRequest, per_page: int, columns: list):
     """One page of top-level comments: approved ones, and removed ones that
     still hold published replies. Returns the roots and the cursors around them."""
     backwards = wanted.before is not None
     descending = wanted.newest_first != backwards
-    query = select(*_PAGE_COLUMNS).where(_shown_roots(thread))
+    query = select(*columns).where(_shown_roots(thread))
     cursor = wanted.before or wanted.after
     if cursor is not None:
         query = query.where(beyond(Comment, cursor, descending))
@@ -143,6 +143,7 @@ def load_page(
     per_page: int = 50,
     wanted: PageRequest = PageRequest(),
     own_pending_ids: Iterable[int] = (),
+    with_emails: bool = False,
 ) -> ThreadPage:
     """One page of ``thread``: ``per_page`` top-level comments with every
     reply under them as a tree, the reader's own pending comments, and
@@ -150,7 +151,9 @@ def load_page(
     Two statements, whatever the thread's size or depth."""
     if thread is None:
         return ThreadPage(None)
-    roots, next_cursor, previous_cursor = _root_page(session, thread, wanted, per_page)
+    # Emails are loaded only for Gravatar pictures, never to be shown.
+    columns = [*_PAGE_COLUMNS, Comment.author_email] if with_emails else _PAGE_COLUMNS
+    roots, next_cursor, previous_cursor = _root_page(session, thread, wanted, per_page, columns)
     own_pending_ids = list(own_pending_ids)
     wanted_rows = [Comment.root_id.in_([c.id for c in roots])]
     # The reader's own new top-level comments belong where new comments go:
@@ -164,7 +167,7 @@ def load_page(
             & Comment.status.in_([s.value for s in OWN_UNPUBLISHED])
         )
     rest = session.execute(
-        select(*_PAGE_COLUMNS).where(or_(*wanted_rows)).order_by(Comment.created_at, Comment.id)
+        select(*columns).where(or_(*wanted_rows)).order_by(Comment.created_at, Comment.id)
     ).all()
     own_ids = set(own_pending_ids)
     own = frozenset(c.id for c in rest if c.id in own_ids and c.status in OWN_UNPUBLISHED)

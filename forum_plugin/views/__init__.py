@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import PathConverter
 
+from ..avatars import GRAVATAR_ORIGIN
 from ..inputs import guard_request
 from ..limits import limited
 from ..resources import PACKAGE, resource_folder
@@ -44,8 +45,11 @@ def security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    policy = get_state().settings.content_security_policy
+    settings = get_state().settings
+    policy = settings.content_security_policy
     if policy:
+        if settings.avatars == "gravatar":
+            policy = policy.replace("img-src ", f"img-src {GRAVATAR_ORIGIN} ", 1)
         response.headers.setdefault("Content-Security-Policy", policy)
     return response
 

@@ -10,6 +10,7 @@ from flask import current_app, render_template, request, url_for
 from markupsafe import Markup
 
 from .. import threads
+from ..avatars import avatar_url
 from ..forms import MAX_ID, CommentForm, ReportForm
 from ..identity import account_id, authored_ids, current_reader, display_name, own_pending_ids
 from ..models import Thread, utcnow
@@ -75,6 +76,19 @@ def _by_reader(page: threads.ThreadPage, reader) -> set[int]:
     }
 
 
+def _avatar_maker(mode: str | None):
+    """The template's picture for a comment's author, or None when avatars are off."""
+    if mode is None:
+        return None
+    secret = current_app.secret_key or ""
+
+    def avatar(comment) -> str | None:
+        key = f"a:{comment.author_id}" if comment.author_id else f"n:{comment.author_name}"
+        return avatar_url(mode, secret, author_key=key, email=getattr(comment, "author_email", None))
+
+    return avatar
+
+
 def _options(field) -> Markup:
     """A select's options, rendered once for every comment's report form."""
     return Markup("").join(option() for option in field)
@@ -134,6 +148,7 @@ def render_section(thread: Thread | None, key: str, form: CommentForm) -> Markup
         per_page=state.settings.per_page,
         wanted=wanted,
         own_pending_ids=own_pending_ids(),
+        with_emails=state.settings.avatars == "gravatar",
     )
     reader = current_reader()
     report_form = ReportForm(formdata=None)
@@ -158,6 +173,7 @@ def render_section(thread: Thread | None, key: str, form: CommentForm) -> Markup
         report_form=report_form,
         editable=editable,
         own_held_edits=own_held_edits,
+        avatar=_avatar_maker(state.settings.avatars),
         report_options=_options(report_form.reason),
         # Each comment's report form posts to this + "<id>/report".
         comments_url=url_for("forum.report_comment", comment_id=0).removesuffix("0/report"),
