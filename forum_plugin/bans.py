@@ -9,6 +9,7 @@ from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from .i18n import N_, gettext
 from .models import Ban, BanKind, Comment, Word, WordList, utcnow
 from .policy import BanMatch
 
@@ -27,10 +28,10 @@ def normalize(kind: BanKind, value: str, hash_ip) -> str:
     """The stored form of a ban's value: lower-cased addresses, hashed IPs."""
     value = value.strip()
     if not value:
-        raise BanError("Say what to ban: an email address, a domain, an account id or an IP address.")
+        raise BanError(gettext("Say what to ban: an email address, a domain, an account id or an IP address."))
     if kind is BanKind.EMAIL:
         if "@" not in value:
-            raise BanError(f"{value!r} is not an email address.")
+            raise BanError(gettext("%(value)s is not an email address.", value=repr(value)))
         return value.lower()
     if kind is BanKind.DOMAIN:
         return value.lstrip("@").lower()
@@ -52,7 +53,7 @@ def add(
 ) -> Ban:
     """Store a ban on an already normalized ``value``; ``days=None`` never expires."""
     if days is not None and days < 1:
-        raise BanError("A ban lasts at least one day; leave the days empty for a ban without end.")
+        raise BanError(gettext("A ban lasts at least one day; leave the days empty for a ban without end."))
     ban = Ban(
         kind=kind.value,
         value=value[:254],
@@ -79,7 +80,13 @@ def value_from_comment(comment: Comment, kind: BanKind) -> tuple[str, str]:
         BanKind.IP: (comment.ip_hash, f"the address comment #{comment.id} was sent from"),
     }[kind]
     if not found[0]:
-        raise BanError(f"Comment #{comment.id} has no {kind.value} to ban.")
+        missing = {
+            BanKind.EMAIL: N_("Comment #%(id)s has no email to ban."),
+            BanKind.DOMAIN: N_("Comment #%(id)s has no domain to ban."),
+            BanKind.ACCOUNT: N_("Comment #%(id)s has no account to ban."),
+            BanKind.IP: N_("Comment #%(id)s has no ip to ban."),
+        }[kind]
+        raise BanError(gettext(missing, id=comment.id))
     return found[0], found[1] or found[0]
 
 
@@ -137,9 +144,9 @@ def add_word(session: Session, kind: WordList, word: str, *, by_name: str) -> bo
     """Add ``word`` to a list; False when it is already there."""
     word = word.strip().casefold()
     if not word:
-        raise BanError("Type the word to add.")
+        raise BanError(gettext("Type the word to add."))
     if len(word) > 100:
-        raise BanError("A word or phrase may have at most 100 characters.")
+        raise BanError(gettext("A word or phrase may have at most 100 characters."))
     session.add(Word(list=kind.value, word=word, created_by_name=by_name[:100]))
     try:
         session.commit()

@@ -13,6 +13,8 @@ import time
 from flask import current_app
 from itsdangerous import BadData, URLSafeTimedSerializer
 
+from .i18n import gettext, lazy_gettext
+
 # Flask-WTF signs its form tokens with this salt.
 _CSRF_SALT = "wtf-csrf-token"
 
@@ -35,16 +37,17 @@ def timing_problem(age: float | None, minimum: float, maximum: float) -> str | N
     if age is None:
         return None
     if age < minimum:
-        return (
-            f"That was quick: to keep out robots, a comment can be sent {minimum:g} seconds after "
-            "the page opened at the earliest. Your text is still here; please post it again."
+        return gettext(
+            "That was quick: to keep out robots, a comment can be sent %(seconds)s seconds after "
+            "the page opened at the earliest. Your text is still here; please post it again.",
+            seconds=f"{minimum:g}",
         )
     if age > maximum:
-        return (
-            f"This page was opened more than {maximum / 3600:g} hours ago. "
-            "Your text is still here; please post it again."
+        return gettext(
+            "This page was opened more than %(hours)s hours ago. Your text is still here; please post it again.",
+            hours=f"{maximum / 3600:g}",
         )
     return None
 
 
-HONEYPOT_MESSAGE = "Your comment looks automated, so it was not posted."
+HONEYPOT_MESSAGE = lazy_gettext("Your comment looks automated, so it was not posted.")

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from . import bans, markup, policy, signals
 from .config import Settings
+from .i18n import gettext
 from .models import Comment, Flag, ModerationEvent, Revision, Status, Thread, utcnow
 
 DUPLICATE_WINDOW = timedelta(minutes=10)
@@ -65,11 +66,11 @@ def find_parent(session: Session, thread: Thread, parent_id: int) -> Comment:
     """
     parent = session.get(Comment, parent_id)
     if parent is None:
-        raise ParentError("The comment you are replying to does not exist.")
+        raise ParentError(gettext("The comment you are replying to does not exist."))
     if parent.thread_id != thread.id:
-        raise ParentError("The comment you are replying to belongs to another page.")
+        raise ParentError(gettext("The comment you are replying to belongs to another page."))
     if parent.status != Status.APPROVED:
-        raise ParentError("The comment you are replying to is not published, so it cannot be answered.")
+        raise ParentError(gettext("The comment you are replying to is not published, so it cannot be answered."))
     return parent
 
 
@@ -326,7 +327,7 @@ def report(session: Session, comment: Comment, *, reporter: str, reason: str, th
         already reported it.
     """
     if comment.status != Status.APPROVED:
-        raise ReportError("Only published comments can be reported.")
+        raise ReportError(gettext("Only published comments can be reported."))
     # Count first (an exclusive lock on the comment), then insert the report
     # whose foreign key would otherwise share-lock it: see post().
     session.execute(update(Comment).where(Comment.id == comment.id).values(flag_count=Comment.flag_count + 1))
@@ -335,7 +336,7 @@ def report(session: Session, comment: Comment, *, reporter: str, reason: str, th
         session.flush()
     except IntegrityError:
         session.rollback()
-        raise ReportError("You have already reported this comment. Thank you.") from None
+        raise ReportError(gettext("You have already reported this comment. Thank you.")) from None
     session.commit()
     session.refresh(comment)
     _send(signals.comment_flagged, comment)

@@ -10,7 +10,7 @@ from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event
 
-from . import policy, threads
+from . import i18n, policy, threads
 from .cli import forum_cli
 from .config import Settings, apply_defaults
 from .importers.records import ImportedThread
@@ -34,10 +34,6 @@ def default_user_name(user: Any) -> str:
 
 def _isotime(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _readable_time(moment: datetime) -> str:
-    return f"{moment.day} {moment:%b %Y, %H:%M} UTC"
 
 
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
@@ -108,7 +104,13 @@ class Forum:
         app.add_template_global(section.forum_comment_counts, "forum_comment_counts")
         app.add_template_global(threads.permalink, "forum_permalink")
         app.add_template_filter(_isotime, "forum_isotime")
-        app.add_template_filter(_readable_time, "forum_time")
+        app.add_template_filter(i18n.localized_time, "forum_time")
+        app.add_template_global(i18n.template_gettext, "forum_")
+        app.add_template_global(i18n.template_ngettext, "forum_n")
+        app.add_template_global(i18n.template_pgettext, "forum_p")
+        app.add_template_filter(i18n.split_at, "forum_split")
+        app.add_template_global(i18n.page_language, "forum_lang")
+        app.add_template_global(i18n.status_name, "forum_status")
         app.cli.add_command(forum_cli)
 
     def _make_own_db(self, app: Flask) -> SQLAlchemy:

@@ -22,10 +22,26 @@ from wtforms.validators import (
 )
 from wtforms.widgets import HiddenInput
 
+from .i18n import N_, gettext, lazy_gettext
 from .inputs import strip_invisible
 
 # The largest id every supported database's integer column holds.
 MAX_ID = 2**31 - 1
+
+
+# WTForms' own English messages, in the forum's catalog so that every
+# language the forum ships has them.
+TOO_LONG = lazy_gettext("Field cannot be longer than %(max)d characters.")
+REQUIRED = lazy_gettext("This field is required.")
+NOT_A_NUMBER = lazy_gettext("Not a valid integer value.")
+NOT_A_CHOICE = lazy_gettext("Not a valid choice.")
+
+
+def too_long_message(length: int, limit: int) -> str:
+    """What a reader is told when their comment is over the limit."""
+    return gettext(
+        "Your comment has %(length)s characters; the limit is %(limit)s.", length=f"{length:,}", limit=f"{limit:,}"
+    )
 
 
 def _strip(value: str | None) -> str | None:
@@ -38,6 +54,17 @@ class ForumForm(FlaskForm):
         """The form was refused for its CSRF token, not for what the reader typed."""
         return "csrf_token" in self.errors
 
+    def validate(self, extra_validators=None) -> bool:
+        """Validate, then turn every message into plain text in the reader's
+        language: messages defined at import time are lazy, and errors end
+        up in sessions, JSON and ``" ".join``."""
+        valid = super().validate(extra_validators)
+        for field in self:
+            if isinstance(field.errors, (list, tuple)):
+                field.errors = [str(message) for message in field.errors]
+        self.form_errors = [str(message) for message in self.form_errors]
+        return valid
+
 
 class CommentForm(ForumForm):
     """A new comment or reply.
@@ -48,21 +75,31 @@ class CommentForm(ForumForm):
     """
 
     body = TextAreaField(
-        "Comment",
-        validators=[DataRequired(message="Please write a comment before posting.")],
+        lazy_gettext("Comment"),
+        validators=[DataRequired(message=lazy_gettext("Please write a comment before posting."))],
     )
-    author_name = StringField("Name", filters=[strip_invisible], validators=[Length(max=100)])
+    author_name = StringField(
+        lazy_gettext("Name"), filters=[strip_invisible], validators=[Length(max=100, message=TOO_LONG)]
+    )
     author_email = EmailField(
-        "Email (optional, never shown)",
+        lazy_gettext("Email (optional, never shown)"),
         filters=[_strip],
-        validators=[Optional(), Email(message="That does not look like an email address."), Length(max=254)],
+        validators=[
+            Optional(),
+            Email(message=lazy_gettext("That does not look like an email address.")),
+            Length(max=254, message=TOO_LONG),
+        ],
     )
-    notify = BooleanField("Email me when my comment is published or answered")
+    notify = BooleanField(lazy_gettext("Email me when my comment is published or answered"))
     # Hidden from people (CSS and aria-hidden); robots that fill every field fill it.
-    website = StringField("Leave this empty")
+    website = StringField(lazy_gettext("Leave this empty"))
     parent_id = IntegerField(
         widget=HiddenInput(),
-        validators=[Optional(), NumberRange(min=1, max=MAX_ID, message="That reply target is not a valid comment.")],
+        invalid_value_message=NOT_A_NUMBER,
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=MAX_ID, message=lazy_gettext("That reply target is not a valid comment.")),
+        ],
     )
 
     def __init__(self, *args, max_length: int, name_required: bool, **kwargs):
@@ -72,13 +109,11 @@ class CommentForm(ForumForm):
 
     def validate_body(self, field: TextAreaField) -> None:
         if field.data and len(field.data) > self.max_length:
-            raise ValidationError(
-                f"Your comment has {len(field.data):,} characters; the limit is {self.max_length:,}."
-            )
+            raise ValidationError(too_long_message(len(field.data), self.max_length))
 
     def validate_author_name(self, field: StringField) -> None:
         if self.name_required and not field.data:
-            raise ValidationError("Please give a name to show with your comment.")
+            raise ValidationError(gettext("Please give a name to show with your comment."))
 
 
 
@@ -86,21 +121,25 @@ class ActionForm(ForumForm):
     """A button that changes state: only its CSRF token is posted."""
 
 
+# Shown in the reader's language; stored with the report in English.
 REPORT_REASONS = (
-    ("spam", "Spam or advertising"),
-    ("abuse", "Abusive or hateful"),
-    ("private", "Reveals someone's personal details"),
-    ("other", "Something else"),
+    ("spam", N_("Spam or advertising")),
+    ("abuse", N_("Abusive or hateful")),
+    ("private", N_("Reveals someone's personal details")),
+    ("other", N_("Something else")),
 )
 
 
 class ReportForm(ForumForm):
     reason = SelectField(
-        "Why should a moderator look at this?",
-        choices=[SelectChoice(value, label) for value, label in REPORT_REASONS],
-        validators=[DataRequired()],
+        lazy_gettext("Why should a moderator look at this?"),
+        choices=[SelectChoice(value, lazy_gettext(label)) for value, label in REPORT_REASONS],
+        validators=[DataRequired(message=REQUIRED)],
+        invalid_choice_message=NOT_A_CHOICE,
     )
-    details = StringField("Details (optional)", filters=[_strip], validators=[Length(max=150)])
+    details = StringField(
+        lazy_gettext("Details (optional)"), filters=[_strip], validators=[Length(max=150, message=TOO_LONG)]
+    )
 
     def reason_text(self) -> str:
         label = dict(REPORT_REASONS)[self.reason.data]
@@ -108,30 +147,51 @@ class ReportForm(ForumForm):
 
 
 class EditForm(ForumForm):
-    body = TextAreaField("Text", validators=[DataRequired(message="The text cannot be empty.")])
+    body = TextAreaField(
+        lazy_gettext("Text"), validators=[DataRequired(message=lazy_gettext("The text cannot be empty."))]
+    )
 
 
 class BulkForm(ForumForm):
     """The action for the comments whose ``ids`` (a repeated field, read by the view) are ticked."""
 
-    action = StringField(validators=[DataRequired(message="Choose an action.")])
+    action = StringField(validators=[DataRequired(message=lazy_gettext("Choose an action."))])
 
 
-BAN_KINDS = (("email", "Email address"), ("domain", "Email domain"), ("account", "Account"), ("ip", "IP address"))
+BAN_KINDS = (
+    ("email", lazy_gettext("Email address")),
+    ("domain", lazy_gettext("Email domain")),
+    ("account", lazy_gettext("Account")),
+    ("ip", lazy_gettext("IP address")),
+)
 
 
 class BanForm(ForumForm):
-    kind = SelectField("Ban by", choices=[SelectChoice(value, label) for value, label in BAN_KINDS])
-    value = StringField("Value", filters=[_strip], validators=[Length(max=254)])
-    reason = StringField("Reason", filters=[_strip], validators=[Length(max=500)])
+    kind = SelectField(
+        lazy_gettext("Ban by"),
+        choices=[SelectChoice(value, label) for value, label in BAN_KINDS],
+        invalid_choice_message=NOT_A_CHOICE,
+    )
+    value = StringField(lazy_gettext("Value"), filters=[_strip], validators=[Length(max=254, message=TOO_LONG)])
+    reason = StringField(lazy_gettext("Reason"), filters=[_strip], validators=[Length(max=500, message=TOO_LONG)])
     days = IntegerField(
-        "Days (empty: no end)",
-        validators=[Optional(), NumberRange(min=1, max=36500, message="Between 1 and 36,500 days.")],
+        lazy_gettext("Days (empty: no end)"),
+        invalid_value_message=NOT_A_NUMBER,
+        validators=[Optional(), NumberRange(min=1, max=36500, message=lazy_gettext("Between 1 and 36,500 days."))],
     )
 
 
 class WordForm(ForumForm):
     list = SelectField(
-        "List", choices=[SelectChoice("banned", "Banned: reject"), SelectChoice("suspect", "Suspect: hold")]
+        lazy_gettext("List"),
+        choices=[
+            SelectChoice("banned", lazy_gettext("Banned: reject")),
+            SelectChoice("suspect", lazy_gettext("Suspect: hold")),
+        ],
+        invalid_choice_message=NOT_A_CHOICE,
     )
-    word = StringField("Word or phrase", filters=[_strip], validators=[DataRequired(), Length(max=100)])
+    word = StringField(
+        lazy_gettext("Word or phrase"),
+        filters=[_strip],
+        validators=[DataRequired(message=REQUIRED), Length(max=100, message=TOO_LONG)],
+    )

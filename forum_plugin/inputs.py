@@ -7,6 +7,7 @@ from urllib.parse import parse_qsl
 
 from flask import abort, request
 
+from .i18n import lazy_gettext
 from .state import get_state
 
 # Percent-encoding can triple each byte of UTF-8 text, and a character takes
@@ -14,8 +15,8 @@ from .state import get_state
 _BYTES_PER_CHARACTER = 12
 _FORM_ALLOWANCE = 64 * 1024
 
-NOT_UTF8 = "The form contained bytes that are not UTF-8 text, so nothing was saved."
-HAS_NUL = "The request contained a NUL character, which no text may hold, so nothing was saved."
+NOT_UTF8 = lazy_gettext("The form contained bytes that are not UTF-8 text, so nothing was saved.")
+HAS_NUL = lazy_gettext("The request contained a NUL character, which no text may hold, so nothing was saved.")
 
 
 def strip_invisible(text: str | None) -> str | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from flask import Flask, request
 from flask_limiter import Limiter
 
+from .i18n import gettext
 from .identity import current_reader, is_moderator
 from .state import get_state
 
@@ -29,9 +30,10 @@ def _moderator_asking() -> bool:
 
 
 def _message() -> str:
-    return (
-        f"You are sending comments or reports faster than this site allows ({_limit().replace(';', ', ')}). "
-        "Please wait a little and try again."
+    return gettext(
+        "You are sending comments or reports faster than this site allows (%(limit)s). "
+        "Please wait a little and try again.",
+        limit=_limit().replace(";", ", "),
     )
 
 

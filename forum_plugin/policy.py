@@ -18,6 +18,16 @@ from .models import Status
 TRUST_WINDOW_DAYS = 30
 
 
+def N_(message: str) -> str:
+    """Mark a reader message for the forum's catalog (``forum_plugin.i18n``).
+
+    The policy stays pure and keeps it in English; the view that shows it
+    passes it through ``gettext``. Reasons are for moderators and stored, so
+    they stay as they are.
+    """
+    return message
+
+
 @dataclass(frozen=True)
 class Draft:
     """What the policy knows of a comment before it is stored."""
@@ -110,7 +120,7 @@ def banned_author(draft: Draft, context: Context) -> Decision | None:
     reason = f"banned {context.ban.kind}" + (f": {context.ban.reason}" if context.ban.reason else "")
     if context.ban_silent:
         return Decision(Status.SPAM, (reason + " (kept silently as spam)",))
-    return Decision(Status.REJECTED, (reason,), "Comments from you are not accepted on this site.")
+    return Decision(Status.REJECTED, (reason,), N_("Comments from you are not accepted on this site."))
 
 
 def banned_word(draft: Draft, context: Context) -> Decision | None:
@@ -120,7 +130,7 @@ def banned_word(draft: Draft, context: Context) -> Decision | None:
     return Decision(
         Status.REJECTED,
         (f"banned word: {word!r}",),
-        "Your comment contains language this site does not accept, so it was not posted.",
+        N_("Your comment contains language this site does not accept, so it was not posted."),
     )
 
 
@@ -130,7 +140,7 @@ def duplicate(draft: Draft, context: Context) -> Decision | None:
     return Decision(
         Status.REJECTED,
         ("duplicate of a comment by the same author in the last 10 minutes",),
-        "You already posted this comment a moment ago.",
+        N_("You already posted this comment a moment ago."),
     )
 
 

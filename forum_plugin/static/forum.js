@@ -19,7 +19,10 @@
     var article = document.getElementById("comment-" + link.dataset.forumReply);
     if (!form || !article) return false;
     form.querySelector('input[name="parent_id"]').value = link.dataset.forumReply;
-    form.querySelector(".forum-form-title").textContent = "Reply to " + link.dataset.forumAuthor;
+    // The form carries the title in the reader's language, "%(name)s" standing for the name.
+    var title = form.dataset.forumReplyTitle || "Reply to %(name)s";
+    form.querySelector(".forum-form-title").textContent =
+      title.replace("%(name)s", function () { return link.dataset.forumAuthor; });
     article.insertAdjacentElement("afterend", form);
     form.querySelector("textarea").focus();
     return true;
@@ -49,7 +52,7 @@
     author.textContent = comment.author;
     var time = document.createElement("time");
     time.setAttribute("datetime", comment.created_at);
-    time.textContent = "just now";
+    time.textContent = comment.when || "just now";
     header.append(author, " ", time);
     var notice = document.createElement("p");
     notice.className = "forum-notice";

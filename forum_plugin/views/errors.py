@@ -6,9 +6,26 @@ from flask import jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-CSRF_MESSAGE = (
+from ..i18n import N_, gettext, lazy_gettext
+
+CSRF_MESSAGE = lazy_gettext(
     "This form has expired or was not sent from this site, so nothing was saved. "
     "Go back, reload the page and try again."
+)
+
+# Error pages' titles and werkzeug's texts the forum may show, in English
+# here; render_error translates them.
+SHOWN_IN_ERRORS = (
+    N_("Form expired"),
+    N_("Bad Request"),
+    N_("Unauthorized"),
+    N_("Forbidden"),
+    N_("Not Found"),
+    N_("Method Not Allowed"),
+    N_("Request Entity Too Large"),
+    N_("The data value transmitted exceeds the capacity limit."),
+    N_("Too Many Requests"),
+    N_("Internal Server Error"),
 )
 
 
@@ -18,6 +35,8 @@ def wants_json() -> bool:
 
 
 def render_error(status: int, title: str, message: str):
+    # Plain text in the reader's language (messages may be lazy, or English msgids).
+    title, message = gettext(str(title)), gettext(str(message))
     if wants_json():
         return jsonify(error=message), status
     return render_template("forum/error.html", title=title, message=message), status

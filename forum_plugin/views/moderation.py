@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from .. import bans, comments, queue
 from ..forms import MAX_ID, ActionForm, BanForm, BulkForm, EditForm, WordForm
+from ..i18n import N_, gettext, status_name
 from ..identity import account_id, current_reader, display_name, is_moderator
 from ..models import BanKind, Comment, Status, Thread, WordList
 from ..paging import Cursor, CursorError
@@ -24,11 +25,18 @@ from .errors import CSRF_MESSAGE
 # How many comments one bulk request may change.
 BULK_LIMIT = 500
 DONE = {
-    "approve": "Approved",
-    "reject": "Rejected",
-    "spam": "Marked as spam",
-    "delete": "Deleted",
-    "restore": "Restored",
+    "approve": N_("Approved"),
+    "reject": N_("Rejected"),
+    "spam": N_("Marked as spam"),
+    "delete": N_("Deleted"),
+    "restore": N_("Restored"),
+}
+NOTHING_TO_DO = {
+    "approve": N_("Comment #%(id)s is %(status)s; nothing to approve."),
+    "reject": N_("Comment #%(id)s is %(status)s; nothing to reject."),
+    "spam": N_("Comment #%(id)s is %(status)s; nothing to spam."),
+    "delete": N_("Comment #%(id)s is %(status)s; nothing to delete."),
+    "restore": N_("Comment #%(id)s is %(status)s; nothing to restore."),
 }
 
 
@@ -41,10 +49,10 @@ def moderators_only(view):
         if not reader.is_authenticated:
             login_manager = getattr(current_app, "login_manager", None)
             if login_manager is None:
-                abort(401, "Moderators must sign in first.")
+                abort(401, gettext("Moderators must sign in first."))
             return login_manager.unauthorized()
         if not is_moderator(reader):
-            abort(403, "Only moderators may see this page.")
+            abort(403, gettext("Only moderators may see this page."))
         return view(*args, **kwargs)
 
     return guarded
@@ -80,7 +88,7 @@ def _checked(form) -> None:
 def _comment_or_404(comment_id: int) -> Comment:
     comment = _session().get(Comment, comment_id)
     if comment is None:
-        abort(404, f"There is no comment #{comment_id}.")
+        abort(404, gettext("There is no comment #%(id)s.", id=comment_id))
     return comment
 
 
@@ -90,8 +98,10 @@ def _queue_filter() -> queue.QueueFilter:
     try:
         status = Status.APPROVED if held_edits else Status(args.get("status", Status.PENDING.value))
     except ValueError:
-        abort(400, f"{args.get('status')!r} is not a status; use one of "
-                   f"{', '.join(s.value for s in Status)} or {queue.HELD_EDITS}.")
+        abort(400, gettext(
+            "%(value)s is not a status; use one of %(statuses)s or %(held)s.",
+            value=repr(args.get("status")), statuses=", ".join(s.value for s in Status), held=queue.HELD_EDITS,
+        ))
     try:
         after = Cursor.decode(args["after"]) if args.get("after") else None
     except CursorError as error:
@@ -124,14 +134,20 @@ def dashboard():
 @moderators_only
 def act(comment_id: int, action: str):
     if action not in comments.ACTIONS:
-        abort(404, f"There is no moderation action called {action!r}.")
+        abort(404, gettext("There is no moderation action called %(action)s.", action=repr(action)))
     _checked(ActionForm())
     comment = _comment_or_404(comment_id)
     changed = comments.moderate(_session(), [comment], action, by=_moderator())
     if changed:
-        flash(f"{DONE[action]}: comment #{comment_id} by {comment.author_name}.", "forum")
+        flash(
+            gettext(
+                "%(done)s: comment #%(id)s by %(name)s.",
+                done=gettext(DONE[action]), id=comment_id, name=comment.author_name,
+            ),
+            "forum",
+        )
     else:
-        flash(f"Comment #{comment_id} is {comment.status}; nothing to {action}.", "forum")
+        flash(gettext(NOTHING_TO_DO[action], id=comment_id, status=status_name(comment.status)), "forum")
     return _back()
 
 
@@ -142,12 +158,12 @@ def _bulk_ids() -> list[int]:
     ids: list[int] = []
     for value in raw:
         if not value.isdigit() or not 1 <= int(value) <= MAX_ID:
-            abort(400, f"{value!r} is not a comment id.")
+            abort(400, gettext("%(value)s is not a comment id.", value=repr(value)))
         ids.append(int(value))
     if not ids:
-        abort(400, "Tick the comments to act on, or “every comment on this page”.")
+        abort(400, gettext("Tick the comments to act on, or “every comment on this page”."))
     if len(set(ids)) > BULK_LIMIT:
-        abort(400, f"At most {BULK_LIMIT} comments can be changed at once.")
+        abort(400, gettext("At most %(limit)s comments can be changed at once.", limit=BULK_LIMIT))
     return sorted(set(ids))
 
 
@@ -155,14 +171,17 @@ def _bulk_ids() -> list[int]:
 def settle_edit(comment_id: int, verdict: str):
     """Accept or refuse an author's held edit of a published comment."""
     if verdict not in ("accept", "refuse"):
-        abort(404, f"An edit can be accepted or refused, not {verdict!r}.")
+        abort(404, gettext("An edit can be accepted or refused, not %(verdict)s.", verdict=repr(verdict)))
     _checked(ActionForm())
     comment = _comment_or_404(comment_id)
     if not comment.edit_pending:
-        abort(400, f"Comment #{comment_id} has no edit waiting.")
+        abort(400, gettext("Comment #%(id)s has no edit waiting.", id=comment_id))
     settle = comments.accept_edit if verdict == "accept" else comments.refuse_edit
     settle(_session(), comment, by=_moderator())
-    flash(f"{'Accepted' if verdict == 'accept' else 'Refused'} the edit of comment #{comment_id}.", "forum")
+    if verdict == "accept":
+        flash(gettext("Accepted the edit of comment #%(id)s.", id=comment_id), "forum")
+    else:
+        flash(gettext("Refused the edit of comment #%(id)s.", id=comment_id), "forum")
     return _back()
 
 
@@ -171,15 +190,21 @@ def bulk():
     form = BulkForm()
     _checked(form)
     if form.action.data not in comments.ACTIONS:
-        abort(400, f"There is no moderation action called {form.action.data!r}.")
+        abort(400, gettext("There is no moderation action called %(action)s.", action=repr(form.action.data)))
     ids = _bulk_ids()
     session = _session()
     found = session.scalars(select(Comment).where(Comment.id.in_(ids))).all()
     if len(found) != len(ids):
         missing = sorted(set(ids) - {c.id for c in found})
-        abort(404, f"There is no comment #{missing[0]}; nothing was changed.")
+        abort(404, gettext("There is no comment #%(id)s; nothing was changed.", id=missing[0]))
     changed = comments.moderate(session, found, form.action.data, by=_moderator())
-    flash(f"{DONE[form.action.data]}: {len(changed)} of {len(ids)} comments.", "forum")
+    flash(
+        gettext(
+            "%(done)s: %(changed)s of %(asked)s comments.",
+            done=gettext(DONE[form.action.data]), changed=len(changed), asked=len(ids),
+        ),
+        "forum",
+    )
     return _back()
 
 
@@ -212,10 +237,15 @@ def edit(comment_id: int):
             abort(400, CSRF_MESSAGE)
         return _render_detail(comment, form, 400)
     if len(form.body.data) > settings.max_length:
-        form.body.errors = [f"The text has {len(form.body.data):,} characters; the limit is {settings.max_length:,}."]
+        form.body.errors = [
+            gettext(
+                "The text has %(length)s characters; the limit is %(limit)s.",
+                length=f"{len(form.body.data):,}", limit=f"{settings.max_length:,}",
+            )
+        ]
         return _render_detail(comment, form, 400)
     comments.edit(_session(), comment, form.body.data, by=_moderator(), sanitizer=settings.sanitizer)
-    flash(f"Saved the new text of comment #{comment_id}; the old one is kept as a revision.", "forum")
+    flash(gettext("Saved the new text of comment #%(id)s; the old one is kept as a revision.", id=comment_id), "forum")
     return redirect(url_for("forum.comment_detail", comment_id=comment_id), code=303)
 
 
@@ -223,7 +253,7 @@ def _ban_kind(value: str) -> BanKind:
     try:
         return BanKind(value)
     except ValueError:
-        abort(400, f"{value!r} is not something to ban by; use email, domain, account or ip.")
+        abort(400, gettext("%(value)s is not something to ban by; use email, domain, account or ip.", value=repr(value)))
 
 
 @moderators_only
@@ -241,7 +271,7 @@ def ban_author(comment_id: int):
         )
     except bans.BanError as error:
         abort(400, str(error))
-    flash(f"Banned {label}.", "forum")
+    flash(gettext("Banned %(label)s.", label=label), "forum")
     return _back()
 
 
@@ -264,7 +294,7 @@ def ban_list():
             form.value.errors = [str(error)]
             status = 400
         else:
-            flash(f"Banned {label}.", "forum")
+            flash(gettext("Banned %(label)s.", label=label), "forum")
             return redirect(url_for("forum.ban_list"), code=303)
     return render_template(
         "forum/moderation/bans.html", bans=bans.listed(session), form=form, action_form=ActionForm(formdata=None)
@@ -275,8 +305,8 @@ def ban_list():
 def lift_ban(ban_id: int):
     _checked(ActionForm())
     if not bans.lift(_session(), ban_id):
-        abort(404, f"There is no ban #{ban_id}.")
-    flash(f"Lifted ban #{ban_id}.", "forum")
+        abort(404, gettext("There is no ban #%(id)s.", id=ban_id))
+    flash(gettext("Lifted ban #%(id)s.", id=ban_id), "forum")
     return redirect(url_for("forum.ban_list"), code=303)
 
 
@@ -294,7 +324,13 @@ def word_list():
             form.word.errors = [str(error)]
             status = 400
         else:
-            flash(f"Added {form.word.data!r}." if added else f"{form.word.data!r} is already on that list.", "forum")
+            word = repr(form.word.data)
+            flash(
+                gettext("Added %(word)s.", word=word)
+                if added
+                else gettext("%(word)s is already on that list.", word=word),
+                "forum",
+            )
             return redirect(url_for("forum.word_list"), code=303)
     return render_template(
         "forum/moderation/words.html",
@@ -309,8 +345,8 @@ def word_list():
 def remove_word(word_id: int):
     _checked(ActionForm())
     if not bans.remove_word(_session(), word_id):
-        abort(404, f"There is no word #{word_id} on the lists.")
-    flash("Removed the word.", "forum")
+        abort(404, gettext("There is no word #%(id)s on the lists.", id=word_id))
+    flash(gettext("Removed the word."), "forum")
     return redirect(url_for("forum.word_list"), code=303)
 
 
@@ -321,7 +357,7 @@ def log():
     for name in ("comment", "before"):
         value = args.get(name)
         if value and (not value.isdigit() or int(value) > MAX_ID):
-            abort(400, f"{name} must be a comment number, not {value!r}.")
+            abort(400, gettext("%(name)s must be a comment number, not %(value)s.", name=name, value=repr(value)))
         numbers[name] = int(value) if value else None
     wanted = queue.LogFilter(
         comment_id=numbers["comment"], moderator_id=args.get("moderator") or None, before=numbers["before"]

@@ -8,7 +8,8 @@ from urllib.parse import urlsplit
 from flask import abort, jsonify, redirect, render_template, request, url_for
 
 from .. import bots, comments, threads
-from ..forms import ActionForm, EditForm, ReportForm
+from ..forms import ActionForm, EditForm, ReportForm, too_long_message
+from ..i18n import gettext
 from ..identity import (
     account_id,
     client_ip_hash,
@@ -29,7 +30,7 @@ from .section import comment_form, render_section
 def _thread_or_404(key: str) -> Thread:
     thread = threads.get_thread(get_state().db.session, key)
     if thread is None:
-        abort(404, "There are no comments on a page by that name.")
+        abort(404, gettext("There are no comments on a page by that name."))
     return thread
 
 
@@ -51,9 +52,10 @@ def _posted_json(comment: Comment):
         author=comment.author_name,
         created_at=comment.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
         html=comment.body_html,
-        notice="Your comment is awaiting moderation. Only you can see it until a moderator approves it."
+        notice=gettext("Your comment is awaiting moderation. Only you can see it until a moderator approves it.")
         if comment.status in (Status.PENDING, Status.SPAM)
-        else "Your comment is published.",
+        else gettext("Your comment is published."),
+        when=gettext("just now"),
     ), 201
 
 
@@ -99,7 +101,7 @@ def _thread_to_post_in(key: str) -> Thread:
     try:
         return threads.ensure_thread(session, key, None, url_for("forum.thread", key=key))
     except ValueError as error:
-        abort(400, f"Comments cannot be posted to that page: {error}.")
+        abort(400, gettext("Comments cannot be posted to that page: %(error)s.", error=error))
 
 
 def accept(thread: Thread, form, reader) -> comments.Posted:
@@ -130,7 +132,7 @@ def post_comment(key: str):
     thread = _thread_to_post_in(key)
     reader = current_reader()
     if not reader.is_authenticated and not state.settings.allow_anonymous:
-        abort(403, "Please sign in to comment.")
+        abort(403, gettext("Please sign in to comment."))
     form = comment_form(from_request=True)
     if not form.validate():
         if form.csrf_failed:
@@ -152,7 +154,7 @@ def post_comment(key: str):
         form.parent_id.errors = [str(error)]
         return _refuse(thread, form)
     if posted.decision.reader_message:
-        form.body.errors = [posted.decision.reader_message]
+        form.body.errors = [gettext(posted.decision.reader_message)]
         return _refuse(thread, form)
     if posted.comment.status in (Status.PENDING, Status.SPAM):
         # A banned author kept silently as spam sees what anyone else would.
@@ -169,12 +171,12 @@ def report_comment(comment_id: int):
     session = state.db.session
     comment = session.get(Comment, comment_id)
     if comment is None:
-        abort(404, f"There is no comment #{comment_id}.")
+        abort(404, gettext("There is no comment #%(id)s.", id=comment_id))
     form = ReportForm()
     if not form.validate():
         if form.csrf_failed:
             return render_error(400, "Form expired", CSRF_MESSAGE)
-        abort(400, "Please choose why you are reporting this comment.")
+        abort(400, gettext("Please choose why you are reporting this comment."))
     reader = current_reader()
     reporter = f"account:{account_id(reader)}" if reader.is_authenticated else f"ip:{client_ip_hash()}"
     try:
@@ -192,11 +194,11 @@ def _own_comment(comment_id: int) -> Comment:
     state = get_state()
     comment = state.db.session.get(Comment, comment_id)
     if comment is None or comment.status == Status.DELETED:
-        abort(404, f"There is no comment #{comment_id}.")
+        abort(404, gettext("There is no comment #%(id)s.", id=comment_id))
     if not wrote(current_reader(), comment):
-        abort(403, "You can only change your own comments.")
+        abort(403, gettext("You can only change your own comments."))
     if not within_edit_window(comment, state.settings.edit_window):
-        abort(403, "The time to change this comment has passed.")
+        abort(403, gettext("The time to change this comment has passed."))
     return comment
 
 
@@ -216,7 +218,7 @@ def edit_own_comment(comment_id: int):
             return render_error(400, "Form expired", CSRF_MESSAGE)
         abort(400, " ".join(message for messages in form.errors.values() for message in messages))
     if len(form.body.data) > state.settings.max_length:
-        abort(400, f"Your comment has {len(form.body.data):,} characters; the limit is {state.settings.max_length:,}.")
+        abort(400, too_long_message(len(form.body.data), state.settings.max_length))
     reader = current_reader()
     draft = Draft(
         body=form.body.data,
@@ -228,7 +230,7 @@ def edit_own_comment(comment_id: int):
     )
     decision = comments.author_edit(state.db.session, comment, draft, settings=state.settings, rules=state.forum.rules)
     if decision.reader_message:
-        abort(400, decision.reader_message)
+        abort(400, gettext(decision.reader_message))
     if comment.status == Status.PENDING:
         remember_pending(comment.id)
     thread = state.db.session.get(Thread, comment.thread_id)

@@ -11,13 +11,14 @@ from flask import current_app, render_template
 from sqlalchemy import func, update
 
 from ..forms import ActionForm
+from ..i18n import lazy_gettext
 from ..models import Comment
 from ..notify import mask_email, read_unsubscribe_token
 from ..state import get_state
 from .errors import CSRF_MESSAGE, render_error
 
-BAD_LINK_TITLE = "Link not valid"
-BAD_LINK_MESSAGE = (
+BAD_LINK_TITLE = lazy_gettext("Link not valid")
+BAD_LINK_MESSAGE = lazy_gettext(
     "This unsubscribe link was not made by this site or has been changed. "
     "Use the link at the bottom of one of our emails exactly as it is."
 )
