@@ -6,9 +6,10 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import Flask, render_template_string, request
+from flask import Flask, render_template
 from flask_login import LoginManager, UserMixin
 from flask_sqlalchemy import SQLAlchemy
+from jinja2 import ChoiceLoader, DictLoader
 from sqlalchemy import func, insert, select, text
 
 from forum_plugin import Forum
@@ -29,17 +30,20 @@ class Moderator(UserMixin):
         self.id = user_id
 
 
-def create_site(database_url: str, **config) -> tuple[Flask, SQLAlchemy]:
+def create_site(database_url: str, templates: dict[str, str] | None = None, **config) -> tuple[Flask, SQLAlchemy]:
+    templates = {"page.html": PAGE, **(templates or {})}
     app = Flask("benchmark_site")
     app.config.update(SECRET_KEY="benchmark", SQLALCHEMY_DATABASE_URI=database_url, WTF_CSRF_ENABLED=False, **config)
     db = SQLAlchemy(app)
     login = LoginManager(app)
     login.user_loader(Moderator)
     Forum(app, db=db)
+    # A host's page is a template file, compiled once; so is the bare loop.
+    app.jinja_loader = ChoiceLoader([DictLoader(templates), app.jinja_loader])
 
     @app.get("/t/<key>")
     def thread(key):
-        return render_template_string(PAGE, key=key, request=request)
+        return render_template("page.html", key=key)
 
     with app.app_context():
         Base.metadata.drop_all(db.engine)

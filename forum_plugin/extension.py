@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime
 from typing import Any, Callable
 
 from flask import Flask
@@ -30,10 +29,6 @@ def default_user_name(user: Any) -> str:
         if value:
             return str(value)
     return str(user.get_id())
-
-
-def _isotime(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
@@ -103,7 +98,7 @@ class Forum:
         app.add_template_global(section.forum_comment_count, "forum_comment_count")
         app.add_template_global(section.forum_comment_counts, "forum_comment_counts")
         app.add_template_global(threads.permalink, "forum_permalink")
-        app.add_template_filter(_isotime, "forum_isotime")
+        app.add_template_filter(i18n.iso_time, "forum_isotime")
         app.add_template_filter(i18n.localized_time, "forum_time")
         app.add_template_global(i18n.template_gettext, "forum_")
         app.add_template_global(i18n.template_ngettext, "forum_n")

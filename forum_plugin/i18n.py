@@ -172,9 +172,19 @@ def page_language() -> str:
     return SOURCE_LANGUAGE
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def english_time(moment: datetime) -> str:
-    """A stored (naive UTC) time as "1 May 2026, 09:30 UTC"."""
-    return f"{moment.day} {moment:%b %Y, %H:%M} UTC"
+    """A stored (naive UTC) time as "1 May 2026, 09:30 UTC", whatever the
+    process's C locale (a page formats a thousand: no strftime)."""
+    return f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}, {moment.hour:02}:{moment.minute:02} UTC"
+
+
+def iso_time(moment: datetime) -> str:
+    """Jinja filter ``forum_isotime``: a stored (naive UTC) time as
+    "2026-05-01T09:30:00Z", for machines (``<time datetime>``, the API)."""
+    return moment.isoformat(timespec="seconds") + "Z"
 
 
 def localized_time(moment: datetime) -> str:

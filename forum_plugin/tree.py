@@ -9,9 +9,8 @@ Pure: imports no Flask.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import AbstractSet as Set
-from typing import Iterable, Protocol, Sequence
+from typing import Iterable, NamedTuple, Protocol, Sequence
 
 
 class TreeNode(Protocol):
@@ -21,14 +20,15 @@ class TreeNode(Protocol):
     author_name: str
 
 
-@dataclass(frozen=True)
-class TreeItem:
-    """One comment in display order.
+class TreeItem(NamedTuple):
+    """One comment in display order (a tuple: a page makes a thousand).
 
     :ivar level: indentation shown, the true depth capped at the maximum.
     :ivar opens_list: this item is the first reply of the item before it.
+    :ivar ends_previous: the item before it is closed first: true for every
+        item but the first and those that open a list.
     :ivar closes: list levels to close before this item (after closing the
-        item before it); ignored when ``opens_list`` is true.
+        item before it); 0 unless ``ends_previous`` is true.
     :ivar reply_to: the parent's author, shown when the indentation no
         longer makes the parent plain to see.
     :ivar removed: shown as a placeholder, only to keep its replies in place.
@@ -37,6 +37,7 @@ class TreeItem:
     comment: TreeNode
     level: int
     opens_list: bool
+    ends_previous: bool
     closes: int
     reply_to: str | None
     removed: bool = False
@@ -60,7 +61,7 @@ def build(comments: Sequence[TreeNode], max_depth: int, removed: Set[int] = froz
     reply whose parent is not among ``comments`` is not shown, since there
     is nothing to hang it under.
     """
-    by_id = {comment.id: comment for comment in comments}
+    author_of = {comment.id: comment.author_name for comment in comments}
     roots, children = _children_by_parent(comments)
     items: list[TreeItem] = []
     previous_level = 0
@@ -70,17 +71,19 @@ def build(comments: Sequence[TreeNode], max_depth: int, removed: Set[int] = froz
         if comment is None:
             stack.pop()
             continue
-        level = min(comment.depth, max_depth)
+        depth = comment.depth
+        level = depth if depth < max_depth else max_depth
         reply_to = None
-        parent = by_id.get(comment.parent_id) if comment.parent_id is not None else None
-        if comment.depth > max_depth and parent is not None and parent.id not in removed:
-            reply_to = parent.author_name
+        if depth > max_depth and comment.parent_id not in removed:
+            reply_to = author_of.get(comment.parent_id)
         opens_list = bool(items) and level > previous_level
-        closes = 0 if opens_list or not items else previous_level - level
-        items.append(TreeItem(comment, level, opens_list, closes, reply_to, comment.id in removed))
+        ends_previous = bool(items) and not opens_list
+        closes = previous_level - level if ends_previous else 0
+        items.append(TreeItem(comment, level, opens_list, ends_previous, closes, reply_to, comment.id in removed))
         previous_level = level
-        if comment.id in children:
-            stack.append(iter(children[comment.id]))
+        replies = children.get(comment.id)
+        if replies:
+            stack.append(iter(replies))
     return items
 
 

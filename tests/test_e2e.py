@@ -149,11 +149,11 @@ def test_a_reader_reports_a_comment_and_is_thanked(site, browser):  # noqa: F811
     details = target.locator("details.forum-report")
     details.locator("summary").click()
     assert details.get_attribute("open") is not None
-    reason = details.locator("select[name=reason]")
+    reason = details.get_by_label("Why should a moderator look at this?")
     choices = [value for value in reason.locator("option").evaluate_all("os => os.map(o => o.value)") if value]
     assert choices, "the report form offers no reason"
     reason.select_option(choices[-1])
-    details.locator("input[name=details]").fill("Please check this one.")
+    details.get_by_label("Details (optional)").fill("Please check this one.")
     with page.expect_navigation(wait_until="load"):
         details.get_by_role("button", name="Send report").click()
     confirmation = page.locator(".forum-confirmation")

@@ -218,3 +218,40 @@ def test_timestamps_and_permalinks(app, moderator):
     assert re.search(
         rf'<a class="forum-permalink" href="{re.escape(permalink)}"><time datetime="\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\dZ">', html
     )
+
+
+class Controls(HTMLParser):
+    """Every id on a page, and the form controls no label names (labels
+    come before their controls in the forum's markup)."""
+
+    def __init__(self):
+        super().__init__()
+        self.ids: list[str] = []
+        self.open_labels = 0
+        self.labelled_ids: set[str] = set()
+        self.unlabelled: list[dict] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.append(attrs["id"])
+        if tag == "label":
+            self.open_labels += 1
+            self.labelled_ids.add(attrs.get("for"))
+        elif tag in ("select", "textarea") or (tag == "input" and attrs.get("type") not in ("hidden", "submit")):
+            if not self.open_labels and attrs.get("id") not in self.labelled_ids:
+                self.unlabelled.append(attrs)
+
+    def handle_endtag(self, tag):
+        if tag == "label":
+            self.open_labels -= 1
+
+
+def test_report_forms_are_labelled_without_repeating_ids(app, moderator):
+    for n in range(3):
+        approve(app, moderator, comment_id_from(post_comment(app.test_client(), body=f"comment {n}")))
+    controls = Controls()
+    controls.feed(app.test_client().get("/posts/first-report").text)
+    assert len(controls.ids) == len(set(controls.ids)), "an id appears twice"
+    assert controls.unlabelled == []
+    assert controls.ids.count("body") == 1  # the comment form labels its fields by id

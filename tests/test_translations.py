@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gettext
 import re
-from datetime import timezone
+from datetime import datetime, timezone
 from io import BytesIO
 from pathlib import Path
 
@@ -397,3 +397,10 @@ def test_an_inline_reply_in_thai(make_app):
         assert page.locator("[data-forum-live]").inner_text() == "ความคิดเห็นของคุณเผยแพร่แล้ว"
         assert "เมื่อสักครู่" in page.locator("article[data-parent] time").inner_text()
         context.close()
+
+
+def test_stored_times_read_the_same_for_people_and_machines():
+    moment = datetime(2026, 5, 1, 9, 3, 7, 123456)
+    assert i18n.english_time(moment) == "1 May 2026, 09:03 UTC"
+    assert i18n.english_time(datetime(2026, 12, 31, 23, 59)) == "31 Dec 2026, 23:59 UTC"
+    assert i18n.iso_time(moment) == "2026-05-01T09:03:07Z"

@@ -27,7 +27,12 @@ def test_replies_follow_their_parent_and_siblings_keep_creation_order():
 def test_list_markup_counts_open_and_close_balanced():
     comments = [Node(1, None, 0), Node(2, 1, 1), Node(3, 2, 2), Node(4, None, 0)]
     items = build(comments, 6)
-    assert [(item.opens_list, item.closes) for item in items] == [(False, 0), (True, 0), (True, 0), (False, 2)]
+    assert [(item.opens_list, item.ends_previous, item.closes) for item in items] == [
+        (False, False, 0),
+        (True, False, 0),
+        (True, False, 0),
+        (False, True, 2),
+    ]
     assert trailing_closes(items) == 0
     opened = sum(item.opens_list for item in items)
     assert opened == sum(item.closes for item in items) + trailing_closes(items)

@@ -9,6 +9,7 @@ from urllib.parse import urljoin
 from flask import Response, request
 
 from .. import threads
+from ..i18n import iso_time
 from ..paging import Cursor, CursorError
 from ..state import get_state
 from ..tree import TreeItem
@@ -22,10 +23,6 @@ def _json(payload: dict, status: int = 200) -> Response:
 
 def _error(status: int, message: str) -> Response:
     return _json({"error": message}, status)
-
-
-def _isotime(moment) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def comment_tree(items: Sequence[TreeItem], thread_url: str) -> list[dict]:
@@ -45,7 +42,7 @@ def comment_tree(items: Sequence[TreeItem], thread_url: str) -> list[dict]:
         else:
             node.update(
                 author=comment.author_name,
-                created_at=_isotime(comment.created_at),
+                created_at=iso_time(comment.created_at),
                 html=comment.body_html,
                 permalink=threads.permalink(thread_url, comment.id),
             )

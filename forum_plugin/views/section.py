@@ -97,8 +97,8 @@ def _options(field) -> Markup:
 class SectionLinks:
     """Links within the section that keep the reader on the page they are on.
 
-    Built once per section; each comment's links are then a string join, as
-    a page may hold a thousand of them.
+    Built once per section; the template joins each comment's id to the
+    prefixes, as a page may hold a thousand comments.
     """
 
     def __init__(self, path: str, wanted: threads.PageRequest) -> None:
@@ -124,14 +124,18 @@ class SectionLinks:
     def before(self, cursor: Cursor) -> str:
         return self._url({**self._order, "forum_before": cursor.encode()}) + "#comments"
 
-    def reply(self, comment_id: int) -> str:
-        return f"{self._reply}{comment_id}#comment-form"
+    @property
+    def reply_prefix(self) -> str:
+        """A reply link is this, the comment's id and "#comment-form"."""
+        return self._reply
 
     def cancel_reply(self) -> str:
         return f"{self._stay}#comment-form"
 
-    def permalink(self, comment_id: int) -> str:
-        return threads.permalink(self._base, comment_id)
+    @property
+    def permalink_prefix(self) -> str:
+        """A permalink is this, the comment's id and "#comment-<id>"."""
+        return threads.permalink_prefix(self._base)
 
     def order(self, newest_first: bool) -> str:
         return f"{self.path}?forum_order=newest#comments" if newest_first else f"{self.path}#comments"
