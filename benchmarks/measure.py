@@ -21,16 +21,17 @@ def median_seconds(run: Callable[[], object], repeat: int) -> float:
     return statistics.median(times)
 
 
-def side_by_side(first: Callable[[], object], second: Callable[[], object], repeat: int) -> tuple[float, float]:
-    """Median seconds of each, measured in alternation so machine noise hits both alike."""
-    first(), second()  # warm caches and compiled statements
-    a, b = [], []
+def side_by_side(*runs: Callable[[], object], repeat: int) -> tuple[float, ...]:
+    """Median seconds of each run, measured in turn so machine noise hits all alike."""
+    for run in runs:
+        run()  # warm caches and compiled statements
+    times: list[list[float]] = [[] for _ in runs]
     for _ in range(repeat):
-        for run, times in ((first, a), (second, b)):
+        for run, taken in zip(runs, times, strict=True):
             started = time.perf_counter()
             run()
-            times.append(time.perf_counter() - started)
-    return statistics.median(a), statistics.median(b)
+            taken.append(time.perf_counter() - started)
+    return tuple(statistics.median(taken) for taken in times)
 
 
 @contextmanager
