@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass
 
 from flask import render_template
+from flask_babel import Babel
 from sqlalchemy import insert, select
 
 from forum_plugin import markup, queue, threads
@@ -131,11 +132,20 @@ def template_overhead(app, db, seeder: Seeder) -> list[Row]:
         assert _list_markup(bare()) == _list_markup(_get(client, "/t/page-of-1000")), "not the same markup"
 
         forum, loop = side_by_side(lambda: _get(client, "/t/page-of-1000"), bare, repeat=15)
+        # The same page for a host with Flask-Babel, in Thai: translated
+        # strings and a thousand dates in the reader's locale.
+        Babel(app, locale_selector=lambda: "th")
+        try:
+            assert "ความคิดเห็น" in _get(client, "/t/page-of-1000")
+            thai, thai_loop = side_by_side(lambda: _get(client, "/t/page-of-1000"), bare, repeat=15)
+        finally:
+            del app.extensions["babel"]
     ratio = forum / loop
     return [
         Row("full page of 1,000 comments (request, queries, tree, template)", f"{forum * 1000:.1f} ms", "", True),
         Row("bare Jinja loop over the same prefetched rows", f"{loop * 1000:.1f} ms", "", True),
         Row("template overhead: forum / bare loop", f"{ratio:.2f}x", "<= 2x", ratio <= 2),
+        Row("the same page in Thai through Flask-Babel / bare loop", f"{thai * 1000:.1f} ms ({thai / thai_loop:.2f}x)", "", True),
     ]
 
 

@@ -13,7 +13,7 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
-from babel.dates import format_datetime
+from babel.dates import format_date, format_time
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
@@ -151,7 +151,8 @@ def test_the_post_page_in_the_readers_language(babel_app, lang):
     # Dates in the reader's locale (and the host's time zone, UTC here), not the English fallback.
     for comment_id in (first, second):
         moment = created_at(babel_app, comment_id).replace(tzinfo=timezone.utc)
-        assert format_datetime(moment, "medium", locale=lang, tzinfo=timezone.utc) in shown
+        assert format_date(moment, "medium", locale=lang) in shown
+        assert format_time(moment, "short", tzinfo=timezone.utc, locale=lang) in shown
     assert " UTC</time>" not in page
 
     approve(moderator, second, lang)
@@ -404,3 +405,26 @@ def test_stored_times_read_the_same_for_people_and_machines():
     assert i18n.english_time(moment) == "1 May 2026, 09:03 UTC"
     assert i18n.english_time(datetime(2026, 12, 31, 23, 59)) == "31 Dec 2026, 23:59 UTC"
     assert i18n.iso_time(moment) == "2026-05-01T09:03:07Z"
+
+
+@pytest.mark.parametrize(
+    ("lang", "zone", "expected"),
+    [
+        ("th", "Asia/Bangkok", "1 พ.ค. 2026 16:03 น."),
+        ("zh", "Asia/Shanghai", "2026年5月1日 17:03"),
+        ("th", "UTC", "1 พ.ค. 2026 09:03 น."),
+        ("en", "America/New_York", "May 1, 2026, 5:03\u202fAM"),
+        ("th", "Asia/Bangkok", "2 พ.ค. 2026 00:03 น."),
+    ],
+)
+def test_dates_in_the_readers_locale_and_the_hosts_time_zone(lang, zone, expected):
+    app = Flask(__name__)
+    Babel(app, locale_selector=lambda: lang, timezone_selector=lambda: zone)
+    moment = datetime(2026, 5, 1, 17 if expected.startswith("2 ") else 9, 3, 7)
+    with app.test_request_context():
+        assert i18n.localized_time(moment) == expected
+        # The same again, from what was remembered, and with the locale
+        # and time zone looked up once for a whole page.
+        assert i18n.localized_time(moment) == expected
+        with i18n.one_clock():
+            assert i18n.localized_time(moment) == expected

@@ -12,6 +12,7 @@ from markupsafe import Markup
 from .. import threads
 from ..avatars import avatar_url
 from ..forms import MAX_ID, CommentForm, ReportForm
+from ..i18n import one_clock
 from ..identity import account_id, authored_ids, current_reader, display_name, own_pending_ids
 from ..models import Thread, utcnow
 from ..notify import mail_enabled
@@ -164,26 +165,27 @@ def render_section(thread: Thread | None, key: str, form: CommentForm) -> Markup
     reply_to = _reply_target(page, parent_id)
     if reply_to is not None:
         form.parent_id.data = reply_to.id
-    html = render_template(
-        "forum/_section.html",
-        page=page,
-        form=form,
-        links=SectionLinks(request.path, wanted),
-        newest_first=wanted.newest_first,
-        action=url_for("forum.post_comment", key=key),
-        reply_to=reply_to,
-        pre_moderated=state.settings.moderation == "pre",
-        mail_enabled=mail_enabled(),
-        report_form=report_form,
-        editable=editable,
-        own_held_edits=own_held_edits,
-        avatar=_avatar_maker(state.settings.avatars),
-        report_options=_options(report_form.reason),
-        # Each comment's report form posts to this + "<id>/report".
-        comments_url=url_for("forum.report_comment", comment_id=0).removesuffix("0/report"),
-        reader_name=display_name(reader) if reader.is_authenticated else None,
-        may_comment=reader.is_authenticated or state.settings.allow_anonymous,
-    )
+    with one_clock():  # a thousand dates, one locale and time zone lookup
+        html = render_template(
+            "forum/_section.html",
+            page=page,
+            form=form,
+            links=SectionLinks(request.path, wanted),
+            newest_first=wanted.newest_first,
+            action=url_for("forum.post_comment", key=key),
+            reply_to=reply_to,
+            pre_moderated=state.settings.moderation == "pre",
+            mail_enabled=mail_enabled(),
+            report_form=report_form,
+            editable=editable,
+            own_held_edits=own_held_edits,
+            avatar=_avatar_maker(state.settings.avatars),
+            report_options=_options(report_form.reason),
+            # Each comment's report form posts to this + "<id>/report".
+            comments_url=url_for("forum.report_comment", comment_id=0).removesuffix("0/report"),
+            reader_name=display_name(reader) if reader.is_authenticated else None,
+            may_comment=reader.is_authenticated or state.settings.allow_anonymous,
+        )
     return Markup(html)
 
 
