@@ -104,6 +104,7 @@ class Forum:
         app.add_template_global(i18n.template_ngettext, "forum_n")
         app.add_template_global(i18n.template_pgettext, "forum_p")
         app.add_template_filter(i18n.split_at, "forum_split")
+        app.add_template_filter(policy.why_held, "forum_why_held")
         app.add_template_global(i18n.page_language, "forum_lang")
         app.add_template_global(i18n.status_name, "forum_status")
         app.cli.add_command(forum_cli)

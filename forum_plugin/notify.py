@@ -38,7 +38,7 @@ from flask.cli import with_appcontext
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select
 
-from . import signals
+from . import policy, signals
 from .models import Comment, MailDigest, ModerationEvent, Status, Thread
 from .state import EXTENSION_NAME, get_state
 from .threads import permalink
@@ -107,6 +107,10 @@ def _unsubscribe_footer(unsubscribe_url: str) -> str:
     )
 
 
+def _why_held(comment: Comment) -> str:
+    return policy.why_held(comment.moderation_reason) or "(no reason recorded)"
+
+
 def pending_mail(comment: Comment, thread: Thread, dashboard_url: str, to: str) -> Mail:
     """Tell a moderator that ``comment`` waits for a decision, with all they need to make it."""
     title = _one_line(thread.title)
@@ -117,7 +121,7 @@ def pending_mail(comment: Comment, thread: Thread, dashboard_url: str, to: str) 
         f"Email: {comment.author_email or '(none given)'}\n"
         f"Thread: {title}\n"
         f"{reply}"
-        f"Why held: {comment.moderation_reason or '(no reason recorded)'}\n"
+        f"Why held: {_why_held(comment)}\n"
         "\nWhat they wrote (Markdown source, not yet published):\n\n"
         f"{_indented(comment.body_markdown)}\n\n"
         "Approve or reject it on the moderation dashboard:\n"
@@ -172,7 +176,7 @@ def digest_mail(entries: Sequence[tuple[Comment, Thread]], total: int, dashboard
         parts.append(
             f"#{comment.id} by {comment.author_name} <{comment.author_email or 'no email'}>"
             f" on \"{_one_line(thread.title)}\"\n"
-            f"Why held: {comment.moderation_reason or '(no reason recorded)'}\n\n"
+            f"Why held: {_why_held(comment)}\n\n"
             f"{_indented(_excerpt(comment.body_markdown))}\n"
         )
     if total > len(entries):

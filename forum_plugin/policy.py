@@ -159,9 +159,18 @@ def trusted_author(draft: Draft, context: Context) -> Decision | None:
     return None
 
 
+# How the built-in rules' reasons for holding a comment begin, as stored.
+HELD = "held: "
+
+
+def why_held(reason: str) -> str:
+    """A stored reason as read after the words "Why held:"."""
+    return reason.removeprefix(HELD)
+
+
 def too_many_links(draft: Draft, context: Context) -> Decision | None:
     if draft.links > context.max_links:
-        return Decision(Status.PENDING, (f"held: {draft.links} links, limit {context.max_links}",))
+        return Decision(Status.PENDING, (f"{HELD}{draft.links} links, limit {context.max_links}",))
     return None
 
 
@@ -169,7 +178,7 @@ def suspect_word(draft: Draft, context: Context) -> Decision | None:
     word = _find_word(draft.body, context.suspect_words)
     if word is None:
         return None
-    return Decision(Status.PENDING, (f"held: suspect word {word!r}",))
+    return Decision(Status.PENDING, (f"{HELD}suspect word {word!r}",))
 
 
 # Rules that refuse a comment outright; host rules run after these.
@@ -188,7 +197,7 @@ def by_mode(mode: str) -> Decision:
     """The decision when no rule had anything to say."""
     if mode == "post":
         return Decision(Status.APPROVED, ("published: post-moderation",))
-    return Decision(Status.PENDING, ("held: every comment is reviewed first",))
+    return Decision(Status.PENDING, (f"{HELD}every comment is reviewed first",))
 
 
 def decide(draft: Draft, context: Context, rules: Sequence[Rule] = DEFAULT_RULES) -> Decision:

@@ -160,7 +160,7 @@ def test_each_moderator_is_mailed_about_a_pending_comment_and_readers_are_not(ma
         "Mali",
         "mali@example.org",
         "First field report",
-        "held: every comment is reviewed first",
+        "Why held: every comment is reviewed first\n",
         "The shelter *needs* volunteers.",
         f"http://localhost/forum/moderation/#queue-{comment_id}",
     ):
