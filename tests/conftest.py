@@ -3,7 +3,9 @@ from __future__ import annotations
 import os
 import re
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from html import unescape
+from typing import Callable
 
 import pytest
 from alembic.script import ScriptDirectory
@@ -12,7 +14,7 @@ from sqlalchemy import func, select
 from benchmarks.measure import statements as count_statements  # noqa: F401  (shared with the benchmarks)
 from forum_plugin import Forum
 from forum_plugin.migrating import drop_version_table
-from forum_plugin.models import Base, Comment
+from forum_plugin.models import Base, Comment, Status
 from forum_plugin.resources import resource_folder
 
 from . import hostapp
@@ -136,3 +138,40 @@ def stored_comments(app) -> int:
 
 def text_of(html: str) -> str:
     return unescape(re.sub(r"<[^>]+>", " ", html))
+
+
+def store_chain(
+    session,
+    thread_id: int,
+    length: int,
+    *,
+    under: Comment | None = None,
+    author: Callable[[int], str] = lambda depth: "replier",
+    body: Callable[[int], str] = lambda depth: f"reply {depth}",
+    start: datetime | None = None,
+) -> list[Comment]:
+    """``length`` approved comments straight into the database, each replying
+    to the one before; the first answers ``under``, or starts a conversation.
+    ``author`` and ``body`` name and word each by its depth; times are a
+    second apart after ``start`` (now when not given). Flushed, not committed."""
+    chain: list[Comment] = []
+    parent = under
+    for _ in range(length):
+        depth = parent.depth + 1 if parent else 0
+        comment = Comment(
+            thread_id=thread_id,
+            parent_id=parent.id if parent else None,
+            root_id=(parent.root_id or parent.id) if parent else None,
+            depth=depth,
+            status=Status.APPROVED.value,
+            author_name=author(depth),
+            body_markdown=body(depth),
+            body_html=f"<p>{body(depth)}</p>",
+        )
+        if start is not None:
+            comment.created_at = start + timedelta(seconds=depth)
+        session.add(comment)
+        session.flush()
+        chain.append(comment)
+        parent = comment
+    return chain

@@ -12,7 +12,7 @@ import pytest
 from forum_plugin.models import Comment, Status, Thread, utcnow
 
 from . import hostapp
-from .conftest import approve, comment_id_from, count_statements, csrf_token, log_in, post_comment
+from .conftest import approve, comment_id_from, count_statements, csrf_token, log_in, post_comment, store_chain
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 APPROVED_EMAIL = "approved.writer@example.org"
@@ -212,15 +212,8 @@ def test_the_api_answers_for_a_reply_chain_2000_deep(app):
     [root] = seed(app, "deep", ["top"])
     with app.app_context():
         session = hostapp.db.session
-        parent = session.get(Comment, root)
-        thread_id = parent.thread_id
-        for depth in range(1, 2001):
-            reply = Comment(thread_id=thread_id, parent_id=parent.id, root_id=root, depth=depth,
-                            status=Status.APPROVED.value, author_name="replier", body_markdown="r",
-                            body_html=f"<p>r{depth}</p>", created_at=parent.created_at + timedelta(seconds=1))
-            session.add(reply)
-            session.flush()
-            parent = reply
+        top = session.get(Comment, root)
+        store_chain(session, top.thread_id, 2000, under=top, body=lambda depth: f"r{depth}", start=top.created_at)
         session.commit()
     response = app.test_client().get("/forum/api/threads/deep/comments")
     assert response.status_code == 200

@@ -10,7 +10,7 @@ import pytest
 from forum_plugin.models import Comment, Status, Thread
 
 from . import hostapp
-from .conftest import comment_id_from, count_statements, post_comment
+from .conftest import comment_id_from, count_statements, post_comment, store_chain
 
 
 def seed_thread(app, roots: int, replies_under: dict[int, int] | None = None) -> dict[int, int]:
@@ -30,15 +30,9 @@ def seed_thread(app, roots: int, replies_under: dict[int, int] | None = None) ->
             session.add(root)
             session.flush()
             ids[n] = root.id
-            parent = root
-            for depth in range(1, replies_under.get(n, 0) + 1):
-                reply = Comment(thread_id=thread.id, parent_id=parent.id, root_id=root.id, depth=depth,
-                                status=Status.APPROVED.value, author_name="replier", body_markdown=f"reply {n}.{depth}",
-                                body_html=f"<p>reply {n}.{depth}.</p>", created_at=start + timedelta(minutes=n, seconds=depth))
-                session.add(reply)
-                session.flush()
-                ids[(n, depth)] = reply.id
-                parent = reply
+            chain = store_chain(session, thread.id, replies_under.get(n, 0), under=root,
+                                body=lambda depth, n=n: f"reply {n}.{depth}", start=root.created_at)
+            ids.update({(n, reply.depth): reply.id for reply in chain})
         thread.approved_count = len(ids)
         session.commit()
         return ids

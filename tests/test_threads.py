@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 import pytest
 
 from forum_plugin import threads
-from forum_plugin.models import Comment, Status, Thread
+from forum_plugin.models import Thread
 
 from . import hostapp
 from .conftest import (
@@ -17,6 +17,7 @@ from .conftest import (
     count_statements,
     log_in,
     post_comment,
+    store_chain,
     stored_comments,
 )
 
@@ -93,21 +94,7 @@ def test_a_two_thousand_deep_chain_renders(app):
         thread = Thread(key="first-report", title="First", url="/posts/first-report", approved_count=2000)
         session.add(thread)
         session.flush()
-        parent = None
-        for depth in range(2000):
-            comment = Comment(
-                thread=thread,
-                parent_id=parent.id if parent else None,
-                root_id=(parent.root_id or parent.id) if parent else None,
-                depth=depth,
-                status=Status.APPROVED.value,
-                author_name=f"writer {depth}",
-                body_markdown=f"reply {depth}",
-                body_html=f"<p>reply {depth}</p>",
-            )
-            session.add(comment)
-            session.flush()
-            parent = comment
+        store_chain(session, thread.id, 2000, author=lambda depth: f"writer {depth}")
         session.commit()
     response = app.test_client().get("/posts/first-report")
     assert response.status_code == 200
