@@ -18,7 +18,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from . import bans, markup, policy, signals
+from . import bans, markup, policy, reasons, signals
 from .config import Settings
 from .i18n import gettext
 from .models import Comment, Flag, ModerationEvent, Revision, Status, Thread, utcnow
@@ -341,7 +341,7 @@ def report(session: Session, comment: Comment, *, reporter: str, reason: str, th
     session.refresh(comment)
     _send(signals.comment_flagged, comment)
     if comment.flag_count >= threshold and comment.status == Status.APPROVED:
-        _move(session, [(comment, Status.PENDING)], "report", READERS, f"reported by {comment.flag_count} readers")
+        _move(session, [(comment, Status.PENDING)], "report", READERS, reasons.REPORTED % {"count": comment.flag_count})
         return True
     return False
 

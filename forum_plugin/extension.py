@@ -9,7 +9,7 @@ from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event
 
-from . import i18n, policy, threads
+from . import i18n, policy, reasons, threads
 from .cli import forum_cli
 from .config import Settings, apply_defaults
 from .importers.records import ImportedThread
@@ -104,7 +104,8 @@ class Forum:
         app.add_template_global(i18n.template_ngettext, "forum_n")
         app.add_template_global(i18n.template_pgettext, "forum_p")
         app.add_template_filter(i18n.split_at, "forum_split")
-        app.add_template_filter(policy.why_held, "forum_why_held")
+        app.add_template_filter(reasons.why_held, "forum_why_held")
+        app.add_template_filter(i18n.reason_text, "forum_reason")
         app.add_template_global(i18n.page_language, "forum_lang")
         app.add_template_global(i18n.status_name, "forum_status")
         app.cli.add_command(forum_cli)

@@ -33,6 +33,7 @@ from flask_babel import Domain
 from flask_babel.speaklater import LazyString
 from markupsafe import Markup, escape
 
+from . import reasons
 from .resources import PACKAGE
 
 DOMAIN = "forum"
@@ -174,6 +175,19 @@ def page_language() -> str:
                 if candidate in shipped:
                     return candidate.replace("_", "-")
     return SOURCE_LANGUAGE
+
+
+def reason_text(stored: str) -> str:
+    """Jinja filter ``forum_reason``: a stored moderation reason in the
+    reader's language, values and all; one the forum did not write (a host
+    rule's, a moderator's words) as it is."""
+    if not babel_active():
+        return stored
+    found = reasons.parse(stored)
+    if found is None:
+        return stored
+    text, values = found
+    return gettext(text, **{name: reason_text(value) for name, value in values.items()})
 
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
+from . import reasons
 from .models import Status
 
 TRUST_WINDOW_DAYS = 30
@@ -110,16 +111,20 @@ def _find_word(text: str, words: Sequence[str]) -> str | None:
 def moderator_author(draft: Draft, context: Context) -> Decision | None:
     """A moderator's own comment needs nobody's approval."""
     if draft.author_is_moderator:
-        return Decision(Status.APPROVED, ("author is a moderator",))
+        return Decision(Status.APPROVED, (reasons.MODERATOR_AUTHOR,))
     return None
 
 
 def banned_author(draft: Draft, context: Context) -> Decision | None:
     if context.ban is None:
         return None
-    reason = f"banned {context.ban.kind}" + (f": {context.ban.reason}" if context.ban.reason else "")
+    ban = context.ban
+    if ban.reason:
+        reason = reasons.BANNED_AUTHOR_BECAUSE % {"kind": ban.kind, "reason": ban.reason}
+    else:
+        reason = reasons.BANNED_AUTHOR % {"kind": ban.kind}
     if context.ban_silent:
-        return Decision(Status.SPAM, (reason + " (kept silently as spam)",))
+        return Decision(Status.SPAM, (reasons.KEPT_AS_SPAM % {"reason": reason},))
     return Decision(Status.REJECTED, (reason,), N_("Comments from you are not accepted on this site."))
 
 
@@ -129,7 +134,7 @@ def banned_word(draft: Draft, context: Context) -> Decision | None:
         return None
     return Decision(
         Status.REJECTED,
-        (f"banned word: {word!r}",),
+        (reasons.BANNED_WORD % {"word": repr(word)},),
         N_("Your comment contains language this site does not accept, so it was not posted."),
     )
 
@@ -139,7 +144,7 @@ def duplicate(draft: Draft, context: Context) -> Decision | None:
         return None
     return Decision(
         Status.REJECTED,
-        ("duplicate of a comment by the same author in the last 10 minutes",),
+        (reasons.DUPLICATE,),
         N_("You already posted this comment a moment ago."),
     )
 
@@ -151,26 +156,14 @@ def trusted_author(draft: Draft, context: Context) -> Decision | None:
     if context.approved_before >= context.trust_after:
         return Decision(
             Status.APPROVED,
-            (
-                f"trusted: {context.approved_before} approved comments, "
-                f"none rejected in {TRUST_WINDOW_DAYS} days",
-            ),
+            (reasons.TRUSTED_AUTHOR % {"approved": context.approved_before, "days": TRUST_WINDOW_DAYS},),
         )
     return None
 
 
-# How the built-in rules' reasons for holding a comment begin, as stored.
-HELD = "held: "
-
-
-def why_held(reason: str) -> str:
-    """A stored reason as read after the words "Why held:"."""
-    return reason.removeprefix(HELD)
-
-
 def too_many_links(draft: Draft, context: Context) -> Decision | None:
     if draft.links > context.max_links:
-        return Decision(Status.PENDING, (f"{HELD}{draft.links} links, limit {context.max_links}",))
+        return Decision(Status.PENDING, (reasons.held(reasons.TOO_MANY_LINKS, links=draft.links, limit=context.max_links),))
     return None
 
 
@@ -178,7 +171,7 @@ def suspect_word(draft: Draft, context: Context) -> Decision | None:
     word = _find_word(draft.body, context.suspect_words)
     if word is None:
         return None
-    return Decision(Status.PENDING, (f"{HELD}suspect word {word!r}",))
+    return Decision(Status.PENDING, (reasons.held(reasons.SUSPECT_WORD, word=repr(word)),))
 
 
 # Rules that refuse a comment outright; host rules run after these.
@@ -196,8 +189,8 @@ def with_host_rules(host_rules: Sequence[Rule]) -> tuple[Rule, ...]:
 def by_mode(mode: str) -> Decision:
     """The decision when no rule had anything to say."""
     if mode == "post":
-        return Decision(Status.APPROVED, ("published: post-moderation",))
-    return Decision(Status.PENDING, (f"{HELD}every comment is reviewed first",))
+        return Decision(Status.APPROVED, (reasons.POST_MODERATION,))
+    return Decision(Status.PENDING, (reasons.held(reasons.EVERY_COMMENT_REVIEWED),))
 
 
 def decide(draft: Draft, context: Context, rules: Sequence[Rule] = DEFAULT_RULES) -> Decision:

@@ -237,9 +237,13 @@ def test_moderation_pages_and_flash_messages_are_translated(babel_app):
     for thai in ("คิวรอตรวจ", "รอตรวจ", "การแก้ไขที่รอตรวจ", "ก่อนหน้านี้อนุมัติ 0 ปฏิเสธ 0", "แบนผู้เขียนคนนี้"):
         assert thai in queue, thai
     assert "Held edits" not in queue and "Ban this author" not in queue
+    # Why it was held, stored in English, read in Thai.
+    assert "เหตุที่รอตรวจ: ทุกความคิดเห็นต้องผ่านการตรวจก่อนเผยแพร่" in queue
+    assert "every comment is reviewed first" not in queue
     approve(moderator, comment_id, "th")
     assert f"อนุมัติแล้ว: ความคิดเห็น #{comment_id} ของ Mali" in text_of(moderator.get("/forum/moderation/?lang=th").text)
-    assert "การดำเนินการ" in text_of(moderator.get("/forum/moderation/log?lang=th").text)
+    log = text_of(moderator.get("/forum/moderation/log?lang=th").text)
+    assert "การดำเนินการ" in log and "รอตรวจ: ทุกความคิดเห็นต้องผ่านการตรวจก่อนเผยแพร่" in log
 
 
 def test_babel_set_up_before_the_forum_works_the_same(tmp_path):

@@ -12,7 +12,7 @@ from typing import Sequence
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from .. import policy
+from .. import reasons
 from ..models import Comment, Thread
 
 UNSUBSCRIBE_SALT = "forum-unsubscribe"
@@ -70,7 +70,7 @@ def _unsubscribe_footer(unsubscribe_url: str) -> str:
 
 
 def _why_held(comment: Comment) -> str:
-    return policy.why_held(comment.moderation_reason) or "(no reason recorded)"
+    return reasons.why_held(comment.moderation_reason) or "(no reason recorded)"
 
 
 def pending_mail(comment: Comment, thread: Thread, dashboard_url: str, to: str) -> Mail:

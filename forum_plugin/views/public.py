@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from flask import abort, jsonify, redirect, render_template, request, url_for
 
-from .. import bots, comments, threads
+from .. import bots, comments, reasons, threads
 from ..forms import ActionForm, EditForm, ReportForm, too_long_message
 from ..i18n import gettext
 from ..identity import (
@@ -243,6 +243,6 @@ def delete_own_comment(comment_id: int):
         return render_error(400, "Form expired", CSRF_MESSAGE)
     session = get_state().db.session
     comments.moderate(session, [comment], "delete", by=comments.Actor(comment.author_id, comment.author_name),
-                      reason="deleted by the author")
+                      reason=reasons.DELETED_BY_AUTHOR)
     thread = session.get(Thread, comment.thread_id)
     return redirect(f"{return_url(thread)}#comments", code=303)
