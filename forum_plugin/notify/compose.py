@@ -92,6 +92,16 @@ def pending_mail(comment: Comment, thread: Thread, dashboard_url: str, to: str) 
     return Mail(to=to, subject=f"New comment to moderate on \"{title}\"", body=body)
 
 
+def _to_reader(to: str, subject: str, body: str, unsubscribe_url: str) -> Mail:
+    """A mail to a reader, who can always stop them: a footer and a List-Unsubscribe header."""
+    return Mail(
+        to=to,
+        subject=subject,
+        body=body + _unsubscribe_footer(unsubscribe_url),
+        raw_headers=(("List-Unsubscribe", f"<{unsubscribe_url}>"),),
+    )
+
+
 def published_mail(comment: Comment, thread: Thread, comment_url: str, unsubscribe_url: str) -> Mail:
     """Tell an author that their comment is now public."""
     assert comment.author_email, "only authors with an address are mailed"
@@ -100,14 +110,8 @@ def published_mail(comment: Comment, thread: Thread, comment_url: str, unsubscri
         f"Hello {comment.author_name},\n\n"
         f"Your comment on \"{title}\" has been published:\n"
         f"{comment_url}\n"
-        f"{_unsubscribe_footer(unsubscribe_url)}"
     )
-    return Mail(
-        to=comment.author_email,
-        subject=f"Your comment on \"{title}\" was published",
-        body=body,
-        raw_headers=(("List-Unsubscribe", f"<{unsubscribe_url}>"),),
-    )
+    return _to_reader(comment.author_email, f"Your comment on \"{title}\" was published", body, unsubscribe_url)
 
 
 def reply_mail(reply: Comment, parent: Comment, thread: Thread, reply_url: str, unsubscribe_url: str) -> Mail:
@@ -120,14 +124,8 @@ def reply_mail(reply: Comment, parent: Comment, thread: Thread, reply_url: str, 
         f"{_indented(reply.body_markdown)}\n\n"
         "Read it and answer:\n"
         f"{reply_url}\n"
-        f"{_unsubscribe_footer(unsubscribe_url)}"
     )
-    return Mail(
-        to=parent.author_email,
-        subject=f"New reply to your comment on \"{title}\"",
-        body=body,
-        raw_headers=(("List-Unsubscribe", f"<{unsubscribe_url}>"),),
-    )
+    return _to_reader(parent.author_email, f"New reply to your comment on \"{title}\"", body, unsubscribe_url)
 
 
 def digest_mail(entries: Sequence[tuple[Comment, Thread]], total: int, dashboard_url: str, to: str) -> Mail:
