@@ -231,6 +231,10 @@ def _babel_clock() -> Callable[[datetime], str]:
     return show
 
 
+def _clock() -> Callable[[datetime], str]:
+    return _babel_clock() if babel_active() else english_time
+
+
 _page_clock: ContextVar[Callable[[datetime], str] | None] = ContextVar("forum_page_clock", default=None)
 
 
@@ -238,7 +242,7 @@ _page_clock: ContextVar[Callable[[datetime], str] | None] = ContextVar("forum_pa
 def one_clock() -> Iterator[None]:
     """Within the block, :func:`localized_time` uses the locale and time
     zone it finds first: for rendering a page that shows many times."""
-    token = _page_clock.set(_babel_clock() if babel_active() else english_time)
+    token = _page_clock.set(_clock())
     try:
         yield
     finally:
@@ -255,7 +259,4 @@ def localized_time(moment: datetime) -> str:
     locale and then remembered, since Babel takes about 10 µs a date and a
     page may show a thousand. Without Flask-Babel, :func:`english_time`.
     """
-    clock = _page_clock.get()
-    if clock is None:
-        clock = _babel_clock() if babel_active() else english_time
-    return clock(moment)
+    return (_page_clock.get() or _clock())(moment)

@@ -35,6 +35,16 @@ WIDTHS = (360, 1280)
 FOR_THE_README = ("thread-360.png", "thread-1280.png", "dashboard-1280.png")
 
 
+def capture(page, name: str, width: int) -> Path:
+    """Screenshot ``page`` as ``<name>-<width>.png``, after checking that
+    nothing runs off the side of the screen."""
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"the {name} page scrolls sideways by {overflow}px at {width}px"
+    path = ARTIFACTS / f"{name}-{width}.png"
+    page.screenshot(path=str(path), full_page=True, animations="disabled")
+    return path
+
+
 def png_header(data: bytes) -> tuple[int, int, bytes]:
     """Width, height and the inflated image data of a PNG, read with the standard library.
 
@@ -121,22 +131,13 @@ def test_screenshots_of_the_thread_and_the_dashboard(site, browser):  # noqa: F8
         reader = site.context(browser, viewport=viewport, color_scheme="light")
         page = reader.new_page()
         page.goto(site.post_url(BUSY_POST), wait_until="networkidle")
-        # Nothing may run off the side of a narrow screen.
-        overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        assert overflow <= 0, f"the thread page scrolls sideways by {overflow}px at {width}px"
-        path = ARTIFACTS / f"thread-{width}.png"
-        page.screenshot(path=str(path), full_page=True, animations="disabled")
-        written.append((path, width))
+        written.append((capture(page, "thread", width), width))
         reader.close()
 
         moderator = site.context(browser, viewport=viewport, color_scheme="light")
         queue = log_in(moderator, site, *MODERATOR)
         queue.wait_for_load_state("networkidle")
-        overflow = queue.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        assert overflow <= 0, f"the dashboard scrolls sideways by {overflow}px at {width}px"
-        path = ARTIFACTS / f"dashboard-{width}.png"
-        queue.screenshot(path=str(path), full_page=True, animations="disabled")
-        written.append((path, width))
+        written.append((capture(queue, "dashboard", width), width))
         moderator.close()
 
     for path, width in written:

@@ -108,8 +108,10 @@ class SectionLinks:
         order = {"forum_order": "newest"} if wanted.newest_first else {}
         cursor = wanted.after or wanted.before
         here = {"forum_after" if wanted.after else "forum_before": cursor.encode()} if cursor else {}
-        self._base = self._url(order)
-        self._reply = self._url({**order, **here}, more="reply_to=")
+        # A reply link is the reply prefix, a comment's id and "#comment-form";
+        # a permalink is the permalink prefix, the id and "#comment-<id>".
+        self.reply_prefix = self._url({**order, **here}, more="reply_to=")
+        self.permalink_prefix = threads.permalink_prefix(self._url(order))
         self._stay = self._url({**order, **here})
         self._order = order
 
@@ -125,18 +127,8 @@ class SectionLinks:
     def before(self, cursor: Cursor) -> str:
         return self._url({**self._order, "forum_before": cursor.encode()}) + "#comments"
 
-    @property
-    def reply_prefix(self) -> str:
-        """A reply link is this, the comment's id and "#comment-form"."""
-        return self._reply
-
     def cancel_reply(self) -> str:
         return f"{self._stay}#comment-form"
-
-    @property
-    def permalink_prefix(self) -> str:
-        """A permalink is this, the comment's id and "#comment-<id>"."""
-        return threads.permalink_prefix(self._base)
 
     def order(self, newest_first: bool) -> str:
         return f"{self.path}?forum_order=newest#comments" if newest_first else f"{self.path}#comments"
