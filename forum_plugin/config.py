@@ -36,6 +36,10 @@ DEFAULTS: dict[str, Any] = {
     "SANITIZER": "bleach",
     # Posts per client, in Flask-Limiter syntax.
     "RATELIMIT": "5/minute;30/hour",
+    # Where the forum's own rate-limit counts live ("memory://" for one
+    # process; "redis://host:6379" for several workers). The host's
+    # RATELIMIT_* settings are never read.
+    "RATELIMIT_STORAGE_URI": "memory://",
     # Approved comments after which an account's comments skip the queue.
     "TRUST_AFTER": 3,
     # Reader reports that send an approved comment back to the queue.
@@ -48,6 +52,10 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_USE_TLS": False,
     "MAIL_USERNAME": None,
     "MAIL_PASSWORD": None,
+    # The absolute base ("https://example.org" or "https://example.org/blog")
+    # of every link in mail; None falls back to SERVER_NAME with
+    # PREFERRED_URL_SCHEME. Mail never builds links from a request's Host.
+    "SITE_URL": None,
     # Who is told of new pending comments.
     "MODERATOR_EMAILS": (),
     # 0: a mail per pending comment; N: none, but `flask forum mail-digest`
@@ -70,6 +78,9 @@ DEFAULTS: dict[str, Any] = {
     "SQLITE_WAL": True,
     # None, "identicon" or "gravatar" (see the README's privacy note).
     "AVATARS": None,
+    # The host's folders of forum catalogs (<dir>/<locale>/LC_MESSAGES/forum.mo),
+    # searched before the forum's own.
+    "TRANSLATION_DIRECTORIES": (),
 }
 
 MODERATION_MODES = ("pre", "post")
@@ -92,6 +103,7 @@ class Settings:
     per_page: int
     sanitizer: str
     ratelimit: str
+    ratelimit_storage_uri: str
     trust_after: int
     flag_threshold: int
     mail_server: str | None
@@ -100,6 +112,7 @@ class Settings:
     mail_use_tls: bool
     mail_username: str | None
     mail_password: str | None
+    site_url: str | None
     moderator_emails: tuple[str, ...]
     mail_digest_minutes: int
     ban_silent: bool
@@ -109,6 +122,7 @@ class Settings:
     content_security_policy: str | None
     sqlite_wal: bool
     avatars: str | None
+    translation_directories: tuple[str, ...]
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Settings:
@@ -118,7 +132,7 @@ class Settings:
             supports, naming the key.
         """
         values = {f.name: config[PREFIX + f.name.upper()] for f in fields(cls)}
-        for name in ("banned_words", "suspect_words", "moderator_emails"):
+        for name in ("banned_words", "suspect_words", "moderator_emails", "translation_directories"):
             values[name] = tuple(values[name])
         if values["moderation"] not in MODERATION_MODES:
             raise ValueError(f"FORUM_MODERATION must be one of {MODERATION_MODES}, not {values['moderation']!r}")

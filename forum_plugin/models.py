@@ -116,6 +116,7 @@ class Comment(Base):
         Index("ix_forum_comments_ip_hash", "ip_hash", "status"),
         Index("uq_forum_comments_origin", "origin", unique=True),
         Index("ix_forum_comments_edit_pending", "edit_pending", "created_at", "id"),
+        Index("uq_forum_comments_form_nonce", "form_nonce", unique=True),
         Base.__table_args__,
     )
 
@@ -145,6 +146,12 @@ class Comment(Base):
     edit_pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     pending_markdown: Mapped[str | None] = mapped_column(LongText)
     pending_html: Mapped[str | None] = mapped_column(LongText)
+    # The one-use nonce of the form this comment was posted with: a form
+    # (and a replayed copy of it) is good for one comment.
+    form_nonce: Mapped[str | None] = mapped_column(String(32))
+    # The address was loopback, private or link-local: shared by many readers
+    # (an office, a proxy, the demo), so a ban by it needs a moderator's confirmation.
+    ip_private: Mapped[bool | None] = mapped_column(Boolean)
 
     thread: Mapped[Thread] = relationship(lazy="raise")
 
@@ -164,7 +171,10 @@ class ModerationEvent(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    comment_id: Mapped[int] = mapped_column(ForeignKey("forum_comments.id"))
+    # None for a decision about no one comment (a ban added by hand, a ban lifted).
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("forum_comments.id"))
+    # The ban an event added or lifted (no foreign key: a lifted ban's row is gone).
+    ban_id: Mapped[int | None] = mapped_column(Integer)
     # The moderator's account id, or None when a policy rule decided.
     actor_id: Mapped[str | None] = mapped_column(String(64))
     actor_name: Mapped[str] = mapped_column(String(100))
@@ -220,6 +230,9 @@ class Flag(Base):
     reporter: Mapped[str] = mapped_column(String(80))
     reason: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    # When a moderator's approval answered this report; only reports not yet
+    # answered count toward the threshold.
+    cleared_at: Mapped[datetime | None] = mapped_column(Timestamp)
 
 
 class BanKind(Choice):
@@ -283,3 +296,27 @@ class MailDigest(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_comment_id: Mapped[int] = mapped_column(Integer)
     sent_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class MailAddress(Base):
+    """An address a reader asked to be mailed at. Nothing is sent to it
+    until its owner follows the confirmation link (double opt-in); ``token``
+    is random and carries no personal data, and serves both the
+    confirmation and the unsubscribe links."""
+
+    __tablename__ = "forum_mail_addresses"
+    __table_args__ = (
+        Index("uq_forum_mail_addresses_email", "email", unique=True),
+        Index("uq_forum_mail_addresses_token", "token", unique=True),
+        Base.__table_args__,
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Lower-cased.
+    email: Mapped[str] = mapped_column(String(254))
+    token: Mapped[str] = mapped_column(String(64))
+    confirmed_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    # When the last confirmation mail went out, so a stranger's address is
+    # not mailed again and again.
+    confirmation_sent_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)

@@ -1,0 +1,1 @@
+"""Attacks on the forum, one module per hole, each test named for the attack and asserting the defended behaviour."""
