@@ -13,7 +13,7 @@ with it off every receiver returns at once.
 from __future__ import annotations
 
 from .compose import Mail, mask_email, pending_mail, read_unsubscribe_token, to_email_message, unsubscribe_token
-from .delivery import deliver, mail_enabled
+from .delivery import deliver, mail_enabled, mail_problem
 from .digest import DigestResult, digest_command, send_digest
 from .receivers import on_comment_approved, on_comment_posted
 
@@ -23,6 +23,7 @@ __all__ = [
     "deliver",
     "digest_command",
     "mail_enabled",
+    "mail_problem",
     "mask_email",
     "on_comment_approved",
     "on_comment_posted",

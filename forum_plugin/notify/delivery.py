@@ -37,6 +37,18 @@ def mail_enabled(app: Flask | None = None) -> bool:
     return bool(state.settings.mail_server) or "mail" in app.extensions
 
 
+def mail_problem(app: Flask | None = None) -> str | None:
+    """What moderators should be told about mail on this app: why it is off
+    although it was asked for, or what the server said when it last refused;
+    None when all is well."""
+    app = app or current_app._get_current_object()
+    return _problems.get(id(app))
+
+
+# The last delivery failure per app (in this process), for the dashboard.
+_problems: dict[int, str] = {}
+
+
 def _sender(app: Flask) -> str | None:
     """The From address: FORUM_MAIL_SENDER, else what the transport would use."""
     settings = app.extensions[EXTENSION_NAME].settings

@@ -86,7 +86,7 @@ def make_blueprint(limiter: Limiter) -> Blueprint:
     bp.add_url_rule("/comments/<int:comment_id>/delete", "delete_own", public.delete_own_comment, methods=["POST"])
     for rule, endpoint, view, methods in MODERATION_ROUTES:
         bp.add_url_rule(f"/moderation{rule}", endpoint, view, methods=methods)
-    bp.add_url_rule("/unsubscribe/<token>", "unsubscribe", unsubscribe.unsubscribe, methods=["GET", "POST"])
+    unsubscribe.register(bp)
     bp.before_request(guard_request)
     bp.after_request(security_headers)
     bp.register_error_handler(CSRFError, errors.csrf_error)

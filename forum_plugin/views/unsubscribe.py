@@ -51,3 +51,8 @@ def unsubscribe(token: str):
         stop_notifications(email)
         done = True
     return render_template("forum/unsubscribe.html", form=form, token=token, masked=mask_email(email), done=done)
+
+
+def register(bp) -> None:
+    """The mail links' pages on the forum's blueprint."""
+    bp.add_url_rule("/unsubscribe/<token>", "unsubscribe", unsubscribe, methods=["GET", "POST"])
