@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import ipaddress
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Sequence
 
-from sqlalchemy import and_, delete, or_, select
+from flask import current_app
+from sqlalchemy import and_, delete, distinct, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .i18n import N_, gettext
-from .models import Ban, BanKind, Comment, Word, WordList, utcnow
+from .models import Ban, BanKind, Comment, ModerationEvent, Word, WordList, utcnow
 from .policy import BanMatch
+from .privacy import keyed_digest
+
+# How far back a ban by address looks for the readers it would also catch.
+SHARED_ADDRESS_DAYS = 30
+# Kinds whose value names a person; erasing that person keeps the ban by a
+# keyed hash of the value (see :func:`forget_value`).
+PERSONAL_KINDS = (BanKind.EMAIL, BanKind.ACCOUNT)
 
 
 class BanError(ValueError):
@@ -36,8 +46,64 @@ def normalize(kind: BanKind, value: str, hash_ip) -> str:
     if kind is BanKind.DOMAIN:
         return value.lstrip("@").lower()
     if kind is BanKind.IP:
-        return hash_ip(value)
+        return hash_ip(ip_address(value))
     return value
+
+
+def ip_address(value: str) -> str:
+    """``value`` as an IP address in its usual written form.
+
+    :raises BanError: when it is not one.
+    """
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        raise BanError(gettext("%(value)s is not an IP address.", value=repr(value))) from None
+
+
+def is_shared_address(value: str) -> bool:
+    """Loopback, private or link-local: an address many readers may share
+    (an office network, a proxy, the demo)."""
+    address = ipaddress.ip_address(value)
+    return address.is_private or address.is_loopback or address.is_link_local
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Who else a ban by address would catch: recent comments from it and
+    the distinct accounts that wrote them."""
+
+    comments: int
+    accounts: int
+
+
+def ip_reach(session: Session, ip_hash: str, now: datetime | None = None) -> Reach:
+    since = (now or utcnow()) - timedelta(days=SHARED_ADDRESS_DAYS)
+    comments, accounts = session.execute(
+        select(func.count(), func.count(distinct(Comment.author_id))).where(
+            Comment.ip_hash == ip_hash, Comment.created_at >= since
+        )
+    ).one()
+    return Reach(int(comments), int(accounts))
+
+
+def audit_reason(kind: str, reason: str) -> str:
+    """What the audit log says about a ban: its kind and the moderator's reason, never its value."""
+    return f"{kind}: {reason}" if reason else kind
+
+
+def _event(ban: Ban, action: str, *, comment_id: int | None, by_id: str | None, by_name: str) -> ModerationEvent:
+    return ModerationEvent(
+        comment_id=comment_id,
+        ban_id=ban.id,
+        actor_id=by_id,
+        actor_name=by_name[:100],
+        action=action,
+        from_status=None,
+        # A ban moves no comment.
+        to_status="",
+        reason=audit_reason(ban.kind, ban.reason)[:500],
+    )
 
 
 def add(
@@ -50,8 +116,11 @@ def add(
     by_id: str | None,
     by_name: str,
     label: str = "",
+    comment_id: int | None = None,
 ) -> Ban:
-    """Store a ban on an already normalized ``value``; ``days=None`` never expires."""
+    """Store a ban on an already normalized ``value``, and its audit event
+    (naming ``comment_id``, the comment it came from, if any); ``days=None``
+    never expires."""
     if days is not None and days < 1:
         raise BanError(gettext("A ban lasts at least one day; leave the days empty for a ban without end."))
     ban = Ban(
@@ -64,6 +133,8 @@ def add(
         expires_at=utcnow() + timedelta(days=days) if days else None,
     )
     session.add(ban)
+    session.flush()
+    session.add(_event(ban, "ban", comment_id=comment_id, by_id=by_id, by_name=by_name))
     session.commit()
     return ban
 
@@ -90,10 +161,24 @@ def value_from_comment(comment: Comment, kind: BanKind) -> tuple[str, str]:
     return found[0], found[1] or found[0]
 
 
-def lift(session: Session, ban_id: int) -> bool:
-    removed = session.execute(delete(Ban).where(Ban.id == ban_id)).rowcount
+def lift(session: Session, ban_id: int, *, by_id: str | None, by_name: str) -> bool:
+    """Remove a ban, recording who lifted it; False when there is no such ban."""
+    ban = session.get(Ban, ban_id)
+    if ban is None:
+        return False
+    came_from = session.scalar(
+        select(ModerationEvent.comment_id).where(ModerationEvent.ban_id == ban_id, ModerationEvent.action == "ban").limit(1)
+    )
+    session.add(_event(ban, "lift ban", comment_id=came_from, by_id=by_id, by_name=by_name))
+    session.execute(delete(Ban).where(Ban.id == ban_id))
     session.commit()
-    return bool(removed)
+    return True
+
+
+def forget_value(kind: str, value: str) -> str:
+    """The value a ban on a person keeps once that person is erased: a keyed
+    hash, so the ban still holds but no longer names anyone."""
+    return keyed_digest(current_app.secret_key or "", f"forum-erased-ban-{kind}", value)
 
 
 def listed(session: Session, now: datetime | None = None) -> Sequence[Ban]:
@@ -116,7 +201,9 @@ def matching(
     now = now or utcnow()
     wanted = [(BanKind.EMAIL, (email or "").lower()), (BanKind.DOMAIN, email_domain(email)),
               (BanKind.ACCOUNT, account_id), (BanKind.IP, ip_hash)]
-    conditions = [and_(Ban.kind == kind.value, Ban.value == value) for kind, value in wanted if value]
+    wanted = [(kind, value) for kind, value in wanted if value]
+    wanted += [(kind, forget_value(kind.value, value)) for kind, value in wanted if kind in PERSONAL_KINDS]
+    conditions = [and_(Ban.kind == kind.value, Ban.value == value) for kind, value in wanted]
     if not conditions:
         return None
     ban = session.scalars(

@@ -87,12 +87,15 @@ def page(session: Session, wanted: QueueFilter, limit: int = PAGE_SIZE) -> Queue
 
 
 def flags_for(session: Session, comments: Sequence[Comment]) -> dict[int, list[str]]:
-    """Readers' report reasons per comment, for the comments that have any."""
+    """Readers' open report reasons per comment, for the comments that have
+    any: reports a moderator's approval answered are history, not news."""
     reported = [c.id for c in comments if c.flag_count]
     flags: dict[int, list[str]] = {}
     if reported:
         rows = session.execute(
-            select(Flag.comment_id, Flag.reason).where(Flag.comment_id.in_(reported)).order_by(Flag.id)
+            select(Flag.comment_id, Flag.reason)
+            .where(Flag.comment_id.in_(reported), Flag.cleared_at.is_(None))
+            .order_by(Flag.id)
         )
         for comment_id, reason in rows:
             flags.setdefault(comment_id, []).append(reason)
@@ -144,6 +147,11 @@ def author_history(session: Session, comments: Sequence[Comment]) -> dict[int, t
         tally = counts.setdefault(key, [0, 0])
         tally[0 if status == Status.APPROVED else 1] += count
     return {comment_id: tuple(counts.get(key, (0, 0))) for comment_id, key in keys.items() if key}
+
+
+def reports(session: Session, comment_id: int) -> Sequence[Flag]:
+    """Every report of one comment, answered or open, oldest first."""
+    return session.scalars(select(Flag).where(Flag.comment_id == comment_id).order_by(Flag.id)).all()
 
 
 def revisions(session: Session, comment_id: int) -> Sequence[Revision]:

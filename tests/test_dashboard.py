@@ -181,7 +181,9 @@ def test_bans_from_a_comment_hold_and_expire(app, users, moderator, kind):
         log_in(author, users["reader"])
     fields = {"author_email": "troll@abuse.example"} if kind in ("email", "domain") else {}
     first = comment_id_from(post_comment(author, body="first", **fields))
-    response = send(moderator, f"/forum/moderation/comments/{first}/ban", kind=kind, reason="harassment", days="2")
+    # A ban by address asks first (tests/attacks/test_bans.py); this one is confirmed.
+    response = send(moderator, f"/forum/moderation/comments/{first}/ban", kind=kind, reason="harassment", days="2",
+                    confirm="1")
     assert response.status_code == 303
     assert "harassment" in moderator.get("/forum/moderation/bans").text
 
@@ -209,7 +211,7 @@ def test_a_silent_ban_keeps_comments_as_spam_and_shows_the_author_the_usual_noti
 
 
 def test_bans_are_listed_added_by_hand_and_lifted(app, moderator):
-    page = send(moderator, "/forum/moderation/bans", kind="ip", value="203.0.113.9", reason="flood")
+    page = send(moderator, "/forum/moderation/bans", kind="ip", value="203.0.113.9", reason="flood", confirm="1")
     assert page.status_code == 303
     listing = moderator.get("/forum/moderation/bans").text
     assert "an IP address" in listing and "flood" in listing and "203.0.113.9" not in listing
@@ -452,3 +454,43 @@ def test_a_dashboard_page_takes_three_statements_and_one_more_for_reports(app, m
         hostapp.db.session.execute(update(Comment).where(Comment.id == page.comments[0].id).values(flag_count=1))
         hostapp.db.session.commit()
     assert statements_for(queue.QueueFilter())[0] == 4
+
+
+def test_the_queue_counts_only_open_reports_and_the_comment_page_keeps_the_answered_ones(make_app):
+    from forum_plugin.models import Flag
+
+    app = make_app(FORUM_MODERATION="post")
+    users = add_users(app)
+    moderator = app.test_client()
+    log_in(moderator, users["moderator"])
+    comment_id = comment_id_from(post_comment(app.test_client(), body="reported twice over"))
+    with app.app_context():
+        session = hostapp.db.session
+        # Two reports a moderator's approval answered, then one new one.
+        session.add_all([
+            Flag(comment_id=comment_id, reporter="ip:a", reason="Spam or advertising: answered one",
+                 cleared_at=utcnow()),
+            Flag(comment_id=comment_id, reporter="ip:b", reason="Something else: answered two", cleared_at=utcnow()),
+            Flag(comment_id=comment_id, reporter="ip:c", reason="Abusive or hateful: the open one"),
+        ])
+        session.execute(update(Comment).where(Comment.id == comment_id).values(flag_count=1))
+        session.commit()
+    row = moderator.get("/forum/moderation/?status=approved").text.split(f'id="queue-{comment_id}"', 1)[1]
+    assert "Reported 1 time: Abusive or hateful: the open one" in row
+    assert "answered one" not in row and "answered two" not in row
+    detail = moderator.get(f"/forum/moderation/comments/{comment_id}").text
+    assert detail.count("answered by an approval") == 2
+    assert "Abusive or hateful: the open one" in detail and "answered one" in detail
+
+
+def test_the_queue_page_says_when_mail_is_not_getting_through(app, moderator, monkeypatch):
+    from forum_plugin.views import moderation
+
+    problem = "Mail to moderators could not be sent at 10:42: the server at smtp.example.org:25 refused the connection."
+    monkeypatch.setattr(moderation, "mail_problem", lambda of_app: problem if of_app is app else None)
+    page = moderator.get("/forum/moderation/").text
+    notice = page.split('class="forum-error forum-mail-problem" role="alert"', 1)[1].split("</div>", 1)[0]
+    assert "refused the connection" in notice
+    assert page.index("forum-mail-problem") < page.index("forum-tabs")
+    monkeypatch.setattr(moderation, "mail_problem", lambda of_app: None)
+    assert "forum-mail-problem" not in moderator.get("/forum/moderation/").text

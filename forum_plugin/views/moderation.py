@@ -8,11 +8,13 @@ CSRF token.
 from __future__ import annotations
 
 from functools import wraps
+from urllib.parse import unquote, urlsplit
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from .. import bans, comments, queue
+from ..notify import mail_problem
 from ..forms import MAX_ID, ActionForm, BanForm, BulkForm, EditForm, WordForm
 from ..i18n import N_, gettext, status_name
 from ..identity import account_id, current_reader, display_name, is_moderator
@@ -67,14 +69,22 @@ def _session():
     return get_state().db.session
 
 
+def _dashboard_path(target: str) -> str | None:
+    """``target`` if it is a path on the dashboard, else None: never another
+    site, never a header broken by a line break, never a path that climbs out."""
+    home = url_for("forum.moderation")
+    if any(ord(character) < 0x20 or character in "\\\x7f" for character in target + unquote(target)):
+        return None
+    parts = urlsplit(target)
+    path = unquote(parts.path)
+    if parts.scheme or parts.netloc or "//" in target or not path.startswith(home) or ".." in path.split("/"):
+        return None
+    return target
+
+
 def _back(default: str = "forum.moderation"):
     """303 to the dashboard page the moderator came from, if the form says which."""
-    target = request.form.get("next", "")
-    home = url_for("forum.moderation")
-    prefix = home.rsplit("/moderation/", 1)[0] + "/moderation/"
-    if not (target.startswith(prefix) and "//" not in target):
-        target = url_for(default)
-    return redirect(target, code=303)
+    return redirect(_dashboard_path(request.form.get("next", "")) or url_for(default), code=303)
 
 
 def _checked(form) -> None:
@@ -92,8 +102,23 @@ def _comment_or_404(comment_id: int) -> Comment:
     return comment
 
 
+def _parse_id(text: str) -> int | None:
+    """A row id written in ASCII digits within what every database stores, else None."""
+    if not (text.isascii() and text.isdigit() and len(text) <= len(str(MAX_ID))):
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_ID else None
+
+
+# Thread keys are stored in at most this many characters.
+THREAD_KEY_LENGTH = 255
+
+
 def _queue_filter() -> queue.QueueFilter:
     args = request.args
+    thread_key = args.get("thread") or None
+    if thread_key is not None and len(thread_key) > THREAD_KEY_LENGTH:
+        abort(400, gettext("A thread key has at most %(limit)s characters.", limit=THREAD_KEY_LENGTH))
     held_edits = args.get("status") == queue.HELD_EDITS
     try:
         status = Status.APPROVED if held_edits else Status(args.get("status", Status.PENDING.value))
@@ -109,7 +134,7 @@ def _queue_filter() -> queue.QueueFilter:
     return queue.QueueFilter(
         status=status,
         held_edits=held_edits,
-        thread_key=args.get("thread") or None,
+        thread_key=thread_key,
         search=(args.get("q") or "").strip()[:200] or None,
         newest_first=args.get("order") == "newest",
         after=after,
@@ -128,6 +153,7 @@ def dashboard():
         statuses=list(Status),
         action_form=ActionForm(formdata=None),
         ban_form=BanForm(formdata=None),
+        mail_problem=mail_problem(current_app._get_current_object()),
     )
 
 
@@ -157,9 +183,10 @@ def _bulk_ids() -> list[int]:
         raw += request.form.getlist("page_ids")
     ids: list[int] = []
     for value in raw:
-        if not value.isdigit() or not 1 <= int(value) <= MAX_ID:
-            abort(400, gettext("%(value)s is not a comment id.", value=repr(value)))
-        ids.append(int(value))
+        comment_id = _parse_id(value)
+        if comment_id is None:
+            abort(400, gettext("%(value)s is not a comment id.", value=repr(value[:50])))
+        ids.append(comment_id)
     if not ids:
         abort(400, gettext("Tick the comments to act on, or “every comment on this page”."))
     if len(set(ids)) > BULK_LIMIT:
@@ -216,6 +243,7 @@ def _render_detail(comment: Comment, form: EditForm, status: int = 200):
         comment=comment,
         thread=session.get(Thread, comment.thread_id),
         revisions=queue.revisions(session, comment.id),
+        reports=queue.reports(session, comment.id),
         events=events,
         form=form,
     ), status
@@ -256,23 +284,73 @@ def _ban_kind(value: str) -> BanKind:
         abort(400, gettext("%(value)s is not something to ban by; use email, domain, account or ip.", value=repr(value)))
 
 
+def _confirmed() -> bool:
+    return request.form.get("confirm") == "1"
+
+
+def _confirm_ip_ban(
+    form: BanForm, reach: bans.Reach, *, shared: bool, action: str, back_to: str, comment: Comment | None = None
+):
+    """The page that asks a moderator to confirm a ban by address, saying
+    whom else it would catch; nothing is banned until they do."""
+    return render_template(
+        "forum/moderation/confirm_ban.html",
+        form=form,
+        reach=reach,
+        shared=shared,
+        action=action,
+        comment=comment,
+        days=bans.SHARED_ADDRESS_DAYS,
+        back=_dashboard_path(request.form.get("next", "")) or url_for(back_to),
+    )
+
+
 @moderators_only
 def ban_author(comment_id: int):
     comment = _comment_or_404(comment_id)
     form = BanForm()
     _checked(form)
     kind = _ban_kind(form.kind.data)
+    session = _session()
     try:
         value, label = bans.value_from_comment(comment, kind)
-        moderator = _moderator()
+    except bans.BanError as error:
+        abort(400, str(error))
+    if kind is BanKind.IP and not _confirmed():
+        return _confirm_ip_ban(
+            form, bans.ip_reach(session, value), shared=bool(comment.ip_private),
+            action=url_for("forum.ban_author", comment_id=comment_id), back_to="forum.moderation", comment=comment,
+        )
+    moderator = _moderator()
+    try:
         bans.add(
-            _session(), kind, value, reason=form.reason.data or "", days=form.days.data,
-            by_id=moderator.id, by_name=moderator.name, label=label,
+            session, kind, value, reason=form.reason.data or "", days=form.days.data,
+            by_id=moderator.id, by_name=moderator.name, label=label, comment_id=comment_id,
         )
     except bans.BanError as error:
         abort(400, str(error))
     flash(gettext("Banned %(label)s.", label=label), "forum")
     return _back()
+
+
+def _add_ban_by_hand(session, form: BanForm):
+    """Add the ban the ban list's form asks for; an IP address first goes
+    through the confirmation page. Returns a response when one is due."""
+    kind = _ban_kind(form.kind.data)
+    secret = current_app.secret_key or ""
+    raw = form.value.data or ""
+    value = bans.normalize(kind, raw, lambda ip: hash_ip(secret, ip))
+    if kind is BanKind.IP and not _confirmed():
+        return _confirm_ip_ban(
+            form, bans.ip_reach(session, value), shared=bans.is_shared_address(bans.ip_address(raw)),
+            action=url_for("forum.ban_list"), back_to="forum.ban_list",
+        )
+    moderator = _moderator()
+    label = "an IP address" if kind is BanKind.IP else value
+    bans.add(session, kind, value, reason=form.reason.data or "", days=form.days.data,
+             by_id=moderator.id, by_name=moderator.name, label=label)
+    flash(gettext("Banned %(label)s.", label=label), "forum")
+    return redirect(url_for("forum.ban_list"), code=303)
 
 
 @moderators_only
@@ -282,20 +360,11 @@ def ban_list():
     status = 200
     if request.method == "POST":
         _checked(form)
-        kind = _ban_kind(form.kind.data)
-        secret = current_app.secret_key or ""
         try:
-            value = bans.normalize(kind, form.value.data or "", lambda ip: hash_ip(secret, ip))
-            moderator = _moderator()
-            label = "an IP address" if kind is BanKind.IP else value
-            bans.add(session, kind, value, reason=form.reason.data or "", days=form.days.data,
-                     by_id=moderator.id, by_name=moderator.name, label=label)
+            return _add_ban_by_hand(session, form)
         except bans.BanError as error:
             form.value.errors = [str(error)]
             status = 400
-        else:
-            flash(gettext("Banned %(label)s.", label=label), "forum")
-            return redirect(url_for("forum.ban_list"), code=303)
     return render_template(
         "forum/moderation/bans.html", bans=bans.listed(session), form=form, action_form=ActionForm(formdata=None)
     ), status
@@ -304,7 +373,8 @@ def ban_list():
 @moderators_only
 def lift_ban(ban_id: int):
     _checked(ActionForm())
-    if not bans.lift(_session(), ban_id):
+    moderator = _moderator()
+    if not bans.lift(_session(), ban_id, by_id=moderator.id, by_name=moderator.name):
         abort(404, gettext("There is no ban #%(id)s.", id=ban_id))
     flash(gettext("Lifted ban #%(id)s.", id=ban_id), "forum")
     return redirect(url_for("forum.ban_list"), code=303)
@@ -350,18 +420,22 @@ def remove_word(word_id: int):
     return redirect(url_for("forum.word_list"), code=303)
 
 
+# Account ids are stored in at most this many characters.
+ACCOUNT_ID_LENGTH = 64
+
+
 @moderators_only
 def log():
     args = request.args
     numbers = {}
     for name in ("comment", "before"):
-        value = args.get(name)
-        if value and (not value.isdigit() or int(value) > MAX_ID):
-            abort(400, gettext("%(name)s must be a comment number, not %(value)s.", name=name, value=repr(value)))
-        numbers[name] = int(value) if value else None
-    wanted = queue.LogFilter(
-        comment_id=numbers["comment"], moderator_id=args.get("moderator") or None, before=numbers["before"]
-    )
+        value = args.get(name) or ""
+        numbers[name] = _parse_id(value) if value else None
+        if value and numbers[name] is None:
+            abort(400, gettext("%(name)s must be a comment number, not %(value)s.", name=name, value=repr(value[:50])))
+    moderator_id = args.get("moderator") or None
+    if moderator_id is not None and len(moderator_id) > ACCOUNT_ID_LENGTH:
+        abort(400, gettext("A moderator's account id has at most %(limit)s characters.", limit=ACCOUNT_ID_LENGTH))
+    wanted = queue.LogFilter(comment_id=numbers["comment"], moderator_id=moderator_id, before=numbers["before"])
     events, before = queue.audit_log(_session(), wanted)
     return render_template("forum/moderation/log.html", events=events, wanted=wanted, before=before)
-
