@@ -386,9 +386,7 @@ def test_the_forum_never_throttles_the_blogs_own_pages(make_blog):
         reader.comment(f"Comment number {number} on the road works.", author_name="Mali")
         assert "awaiting moderation" in reader.html
     reader.open("/posts/first-post")
-    refused = reader.comment("One comment too many.", author_name="Mali")
-    assert refused.status_code == 429
-    assert "faster than this site allows" in reader.html and BLOG_ERROR not in reader.html
+    assert reader.comment("One comment too many.", author_name="Mali").status_code == 429
 
     for _ in range(10):
         assert reader.open("/").status_code == 200
@@ -398,9 +396,23 @@ def test_the_forum_never_throttles_the_blogs_own_pages(make_blog):
     assert reader.page.status_code == 200 and "Thank you, Mali" in reader.html
 
 
-def test_the_blogs_own_limits_keep_working_beside_the_forums(blog):
+def test_the_forums_rate_limit_is_explained_in_the_forums_words(make_blog):
+    blog = make_blog(FORUM_RATELIMIT="1/minute")
+    reader = Browser(blog)
+    reader.open("/posts/first-post")
+    reader.comment("The only comment this minute allows.", author_name="Mali")
+    reader.open("/posts/first-post")
+    refused = reader.comment("One comment too many.", author_name="Mali")
+    assert refused.status_code == 429
+    assert "faster than this site allows" in reader.html and BLOG_ERROR not in reader.html
+
+
+def test_the_blogs_only_flask_limiter_is_its_own(blog):
     registered = blog.extensions["limiter"]  # one Limiter, or a set of them in newer Flask-Limiters
     assert (registered if isinstance(registered, set) else {registered}) == {limiter}
+
+
+def test_the_blogs_own_limits_keep_working_beside_the_forums(blog):
     reader = Browser(blog)
     for _ in range(3):
         reader.open("/contact")
@@ -544,6 +556,7 @@ def test_the_forum_stylesheet_the_readme_links_is_served(blog):
     reader = Browser(blog)
     reader.open("/posts/first-post")
     [stylesheet] = re.findall(r'<link rel="stylesheet" href="([^"]+)"', reader.html)
-    answer = reader.client.get(stylesheet)
-    assert answer.status_code == 200 and answer.mimetype == "text/css"
-    assert re.search(r"\.forum-trap\s*\{[^}]*(left:\s*-\d+px|display:\s*none)", answer.get_data(as_text=True))
+    with reader.client.get(stylesheet) as answer:
+        assert answer.status_code == 200 and answer.mimetype == "text/css"
+        css = answer.get_data(as_text=True)
+    assert re.search(r"\.forum-trap\s*\{[^}]*(left:\s*-\d+px|display:\s*none)", css)
