@@ -18,14 +18,18 @@ What it shows, as the site owner would see it:
 
 from __future__ import annotations
 
+import importlib
 import logging
 import re
+import sys
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from flask import Flask
+from flask import Flask, render_template_string
 from flask.testing import FlaskClient
 from sqlalchemy import MetaData, Table, inspect, select
 from werkzeug.datastructures import MultiDict
@@ -38,6 +42,7 @@ from .realhost import create_app
 from .realhost.extensions import db, limiter, mail
 from .realhost.models import Post, User
 
+README = Path(__file__).parent.parent / "README.md"
 PASSWORD = "correct horse battery staple"
 ACCOUNTS = (("editor", "editor"), ("alice", "reader"), ("bob", "reader"))
 POSTS = (("first-post", "A first post"), ("second-post", "A second post"))
@@ -560,3 +565,76 @@ def test_the_forum_stylesheet_the_readme_links_is_served(blog):
         assert answer.status_code == 200 and answer.mimetype == "text/css"
         css = answer.get_data(as_text=True)
     assert re.search(r"\.forum-trap\s*\{[^}]*(left:\s*-\d+px|display:\s*none)", css)
+
+
+def readme_block(heading: str, language: str) -> str:
+    """The first ``language`` code block of the README's section ``heading``."""
+    section = README.read_text(encoding="utf-8").split(f"\n## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    found = re.search(rf"```{language}\n(.*?)```", section, re.S)
+    assert found, f"no {language} block under ## {heading}"
+    return found.group(1)
+
+
+@pytest.fixture
+def readme_site(tmp_path, monkeypatch):
+    """The README's mounting example as a module, on the test database; the
+    only change: forms may be sent at once (this browser is fast)."""
+    database_line = 'app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///blog.sqlite3"'
+    source = readme_block("Mounting", "python")
+    assert database_line in source
+    source = source.replace(
+        database_line,
+        f'app.config["SQLALCHEMY_DATABASE_URI"] = {database_url(tmp_path)!r}\napp.config["FORUM_FORM_MIN_SECONDS"] = 0',
+    )
+    (tmp_path / "readme_site.py").write_text(source, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    site = importlib.import_module("readme_site")
+    site.app.test_client_class = NoServerErrors
+    drop_readme_tables(site)
+    try:
+        yield site
+    finally:
+        drop_readme_tables(site)
+        sys.modules.pop("readme_site", None)
+
+
+def drop_readme_tables(site) -> None:
+    with site.app.app_context():
+        site.db.session.remove()
+        Base.metadata.drop_all(site.db.engine)
+        drop_version_table(site.db.engine)
+        site.db.drop_all()
+        site.db.engine.dispose()
+
+
+def test_the_readmes_mounting_example_works_as_pasted(readme_site):
+    app, post = readme_site.app, SimpleNamespace(slug="first-post", title="A first post")
+    post_page = readme_block("Mounting", "jinja")
+
+    @app.get("/posts/<slug>")
+    def show_post(slug):
+        return render_template_string(post_page, post=post)
+
+    with app.app_context():
+        readme_site.db.create_all()
+        editor = readme_site.User(username="editor", role="editor")
+        readme_site.db.session.add(editor)
+        readme_site.db.session.commit()
+        editor_id = editor.id
+    assert "head" in cli(app, "forum", "db", "upgrade")
+
+    reader = Browser(app)
+    reader.open("/posts/first-post")
+    [stylesheet] = re.findall(r'<link rel="stylesheet" href="([^"]+)"', reader.html)
+    with reader.client.get(stylesheet) as answer:
+        assert answer.status_code == 200
+    reader.comment("Pasted, and it works.", author_name="Mali")
+    assert "awaiting moderation" in reader.html
+    [comment_id] = shown_comment_ids(reader.html)
+
+    editor = Browser(app)
+    with editor.client.session_transaction() as session:
+        session["_user_id"] = str(editor_id)
+    editor.open("/forum/moderation/")
+    editor.submit(editor.form(action=f"/forum/moderation/comments/{comment_id}/approve"))
+    assert "Pasted, and it works." in Browser(app).open("/posts/first-post").get_data(as_text=True)
