@@ -69,35 +69,52 @@ def db_revision(message: str, rev_id: str | None) -> None:
         command.revision(config, message=message, autogenerate=True, rev_id=rev_id)
 
 
+def _person(email: str) -> personal_data.Person:
+    """The person who wrote under ``email``; a message instead when nothing is held about them."""
+    if "@" not in email:
+        raise click.ClickException(f"{email!r} is not an email address.")
+    session = get_state().db.session
+    person = personal_data.find(session, email)
+    if not personal_data.holds_anything(session, person):
+        raise click.ClickException(f"Nothing is held about {email}: no comments, bans or mail address.")
+    return person
+
+
 @forum_cli.command("export")
 @click.option("--email", required=True, help="The address the comments were written under.")
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="File to write (default: stdout).")
 def export_command(email: str, output) -> None:
-    """Write everything held about the comments of EMAIL as JSON."""
-    comments = personal_data.export(get_state().db.session, email)
-    if not comments:
-        raise click.ClickException(f"No comments were written under {email}.")
-    json.dump({"email": email, "comments": comments}, output, ensure_ascii=False, indent=2)
+    """Write everything held about the person who wrote under EMAIL as JSON: comments with their
+    earlier versions, held edits, reports and history; reports they made; bans on them; their mail address."""
+    _person(email)
+    data = personal_data.export(get_state().db.session, email)
+    json.dump(data, output, ensure_ascii=False, indent=2)
     output.write("\n")
     if output.name != "<stdout>":
-        click.echo(f"Wrote {len(comments)} comments to {output.name}.", err=True)
+        click.echo(f"Wrote {len(data['comments'])} comments and what else is held about {email} to {output.name}.", err=True)
 
 
 @forum_cli.command("erase")
 @click.option("--email", required=True, help="The address the comments were written under.")
-@click.option("--remove-bodies", is_flag=True, help="Also replace the comments' text with a placeholder.")
+@click.option("--remove-bodies", is_flag=True, help="Also replace the comments' text, and every earlier version of it, with a placeholder.")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def erase_command(email: str, remove_bodies: bool, yes: bool) -> None:
-    """Anonymize the comments of EMAIL: name, email, account and IP hash are removed; replies stay."""
-    session = get_state().db.session
-    found = personal_data.count(session, email)
-    if not found:
-        raise click.ClickException(f"No comments were written under {email}.")
+    """Forget the person who wrote under EMAIL in every forum table: comments read "Anonymous" and
+    lose address, account, IP hash and held edits; revisions, audit entries, reports, bans and
+    reasons no longer name them; their mail address is deleted. Replies stay."""
+    person = _person(email)
     what = "anonymize and remove the text of" if remove_bodies else "anonymize"
     if not yes:
-        click.confirm(f"This will {what} {found} comments by {email}. Go on?", abort=True)
-    erased = personal_data.erase(session, email, remove_bodies=remove_bodies)
-    click.echo(f"Erased {erased} comments by {email}.")
+        click.confirm(
+            f"This will {what} {len(person.comment_ids)} comments by {email} and remove {email} "
+            "from every revision, audit entry, report, ban and mail address. Go on?",
+            abort=True,
+        )
+    try:
+        erased = personal_data.erase(get_state().db.session, email, remove_bodies=remove_bodies)
+    except SQLAlchemyError as error:
+        raise click.ClickException(f"Nothing was erased: the database refused ({getattr(error, 'orig', error)}).") from error
+    click.echo(f"Erased {erased.comments} comments by {email} ({erased.summary()} changed).")
 
 
 @forum_cli.command("purge")

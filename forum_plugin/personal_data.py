@@ -1,83 +1,378 @@
-"""What the extension holds about one person, found by email: export and erase."""
+"""What the extension holds about one person, found by email: export and erase.
+
+A person is the address they wrote under and the accounts their comments
+under it carry: everything those accounts wrote belongs to them too, with or
+without the address. Erasing reaches every ``forum_`` table in one
+transaction; what stays is a skeleton ("Anonymous" comments where replies
+hang, audit events that no longer say who), so threads and the moderators'
+record keep their shape.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Any
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Iterable
 
-from sqlalchemy import func, select, update
+from sqlalchemy import String, Table, delete, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
-from .models import Comment, Flag, ModerationEvent, utcnow
+from . import bans
+from .forms import REPORT_REASONS
+from .models import Ban, BanKind, Base, Comment, Flag, MailAddress, ModerationEvent, Revision, Word, utcnow
 
 ANONYMOUS = "Anonymous"
 REMOVED_BODY = "[removed at the author's request]"
 REMOVED_HTML = "<p>[removed at the author's request]</p>"
+ERASED_ADDRESS = "[erased address]"
+# A report's reason once its details, the reporter's own words, are gone.
+REMOVED_DETAILS = "[removed]"
+ERASED_BAN_LABELS = {BanKind.EMAIL.value: "an erased address", BanKind.ACCOUNT.value: "an erased account"}
+# Names the forum itself acts under, never a person's.
+FORUM_ACTORS = frozenset({"policy", "readers", "command line"})
+
+
+@dataclass(frozen=True)
+class Person:
+    """Where one person appears: their comments, accounts, the names they
+    wrote under and the address hashes their comments came from."""
+
+    email: str
+    comment_ids: tuple[int, ...] = ()
+    account_ids: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
+    ip_hashes: tuple[str, ...] = ()
+
+    @property
+    def reporters(self) -> list[str]:
+        """How their reports name them (see :class:`~forum_plugin.models.Flag`)."""
+        return [f"account:{account}" for account in self.account_ids] + [f"ip:{ip}" for ip in self.ip_hashes]
 
 
 def _matching(email: str):
-    return func.lower(Comment.author_email) == email.strip().lower()
+    return func.lower(Comment.author_email) == email
 
 
-def count(session: Session, email: str) -> int:
-    """How many comments were written under ``email``."""
-    return session.scalar(select(func.count()).select_from(Comment).where(_matching(email))) or 0
+def find(session: Session, email: str) -> Person:
+    """The person who wrote under ``email``, and everything their accounts wrote."""
+    email = email.strip().lower()
+    columns = (Comment.id, Comment.author_id, Comment.author_name, Comment.ip_hash)
+    rows = list(session.execute(select(*columns).where(_matching(email))))
+    accounts = sorted({row.author_id for row in rows if row.author_id})
+    names = {row.author_name for row in rows}
+    if accounts:
+        rows += session.execute(select(*columns).where(Comment.author_id.in_(accounts))).all()
+        names |= {row.author_name for row in rows}
+        for column, owner in ((ModerationEvent.actor_name, ModerationEvent.actor_id),
+                              (Revision.editor_name, Revision.editor_id),
+                              (Ban.created_by_name, Ban.created_by_id)):
+            names |= set(session.scalars(select(column).where(owner.in_(accounts)).distinct()))
+    return Person(
+        email=email,
+        comment_ids=tuple(sorted({row.id for row in rows})),
+        account_ids=tuple(accounts),
+        names=tuple(sorted(name for name in names if name and name != ANONYMOUS and name not in FORUM_ACTORS)),
+        ip_hashes=tuple(sorted({row.ip_hash for row in rows if row.ip_hash})),
+    )
 
 
-def export(session: Session, email: str) -> list[dict[str, Any]]:
-    """Every comment written under ``email``, oldest first, as plain data."""
+def _bans_on(person: Person):
+    conditions = [(Ban.kind == BanKind.EMAIL.value) & (Ban.value == person.email)]
+    if person.account_ids:
+        conditions.append((Ban.kind == BanKind.ACCOUNT.value) & Ban.value.in_(person.account_ids))
+    return or_(*conditions)
+
+
+def holds_anything(session: Session, person: Person) -> bool:
+    """Whether any row is about ``person``: a comment, a ban, a mail address."""
+    if person.comment_ids:
+        return True
+    return bool(
+        session.scalar(select(func.count()).select_from(Ban).where(_bans_on(person)))
+        or session.scalar(select(func.count()).select_from(MailAddress).where(MailAddress.email == person.email))
+    )
+
+
+def _time(moment: datetime | None) -> str | None:
+    return moment.isoformat() + "Z" if moment else None
+
+
+def _actor(event: ModerationEvent, person: Person) -> str:
+    """Who made a decision, as the person may be told: themselves, a rule,
+    or "a moderator" (moderators' names are theirs to keep)."""
+    if event.actor_id in person.account_ids or (event.actor_id is None and event.actor_name in person.names):
+        return event.actor_name
+    return "a moderator" if event.actor_id else event.actor_name
+
+
+def export(session: Session, email: str) -> dict[str, Any]:
+    """Everything held about the person who wrote under ``email``, as plain data."""
+    person = find(session, email)
+    ids = list(person.comment_ids)
     comments = session.scalars(
-        select(Comment).where(_matching(email)).options(joinedload(Comment.thread)).order_by(Comment.id)
+        select(Comment).where(Comment.id.in_(ids)).options(joinedload(Comment.thread)).order_by(Comment.id)
     ).all()
-    return [
-        {
-            "id": c.id,
-            "thread": {"key": c.thread.key, "title": c.thread.title, "url": c.thread.url},
-            "parent_id": c.parent_id,
-            "status": c.status,
-            "author_name": c.author_name,
-            "author_email": c.author_email,
-            "author_account": c.author_id,
-            "ip_hash": c.ip_hash,
-            "body_markdown": c.body_markdown,
-            "body_html": c.body_html,
-            "created_at": c.created_at.isoformat() + "Z",
-            "updated_at": c.updated_at.isoformat() + "Z",
+    revisions = session.scalars(select(Revision).where(Revision.comment_id.in_(ids)).order_by(Revision.id)).all()
+    reports_on = session.scalars(select(Flag).where(Flag.comment_id.in_(ids)).order_by(Flag.id)).all()
+    events = session.scalars(
+        select(ModerationEvent).where(ModerationEvent.comment_id.in_(ids)).order_by(ModerationEvent.id)
+    ).all()
+    reports_made = session.scalars(select(Flag).where(Flag.reporter.in_(person.reporters)).order_by(Flag.id)).all()
+    address = session.scalar(select(MailAddress).where(MailAddress.email == person.email))
+    return {
+        "email": person.email,
+        "accounts": list(person.account_ids),
+        "names": list(person.names),
+        "comments": [
+            {
+                "id": c.id,
+                "thread": {"key": c.thread.key, "title": c.thread.title, "url": c.thread.url},
+                "parent_id": c.parent_id,
+                "status": c.status,
+                "moderation_reason": c.moderation_reason,
+                "author_name": c.author_name,
+                "author_email": c.author_email,
+                "author_account": c.author_id,
+                "ip_hash": c.ip_hash,
+                "body_markdown": c.body_markdown,
+                "body_html": c.body_html,
+                "held_edit": {"body_markdown": c.pending_markdown, "body_html": c.pending_html}
+                if c.edit_pending
+                else None,
+                "notify": c.notify,
+                "created_at": _time(c.created_at),
+                "updated_at": _time(c.updated_at),
+                "revisions": [
+                    {"body_markdown": r.body_markdown, "body_html": r.body_html,
+                     "replaced_by": r.editor_name if r.editor_id in person.account_ids or not r.editor_id
+                     else "a moderator", "replaced_at": _time(r.created_at)}
+                    for r in revisions if r.comment_id == c.id
+                ],
+                "reports": [{"reason": f.reason, "created_at": _time(f.created_at),
+                             "answered_at": _time(f.cleared_at)} for f in reports_on if f.comment_id == c.id],
+                "audit_events": [
+                    {"action": e.action, "by": _actor(e, person), "from_status": e.from_status,
+                     "to_status": e.to_status, "reason": e.reason, "created_at": _time(e.created_at)}
+                    for e in events if e.comment_id == c.id
+                ],
+            }
+            for c in comments
+        ],
+        "reports_made": [
+            {"comment_id": f.comment_id, "reason": f.reason, "created_at": _time(f.created_at),
+             "answered_at": _time(f.cleared_at)}
+            for f in reports_made
+        ],
+        "bans": [
+            {"kind": b.kind, "reason": b.reason, "created_at": _time(b.created_at), "expires_at": _time(b.expires_at)}
+            for b in session.scalars(select(Ban).where(_bans_on(person)).order_by(Ban.id))
+        ],
+        "mail_address": {
+            "email": address.email,
+            "confirmed_at": _time(address.confirmed_at),
+            "confirmation_sent_at": _time(address.confirmation_sent_at),
+            "created_at": _time(address.created_at),
         }
-        for c in comments
-    ]
+        if address
+        else None,
+    }
 
 
-def erase(session: Session, email: str, *, remove_bodies: bool = False, by: str = "command line") -> int:
-    """Anonymize every comment written under ``email``; replies stay in place.
+@dataclass
+class Erased:
+    """How many rows of each kind an erase changed."""
 
-    The name becomes "Anonymous"; email, account link and IP hash are
-    cleared; with ``remove_bodies`` the text is replaced by a placeholder.
-    Each erased comment gets an audit event. Returns how many were erased.
-    """
-    ids = session.scalars(select(Comment.id).where(_matching(email))).all()
-    if not ids:
+    comments: int = 0
+    revisions: int = 0
+    events: int = 0
+    reports: int = 0
+    bans: int = 0
+    mail_addresses: int = 0
+    # Texts elsewhere that quoted the person's address or names.
+    quotes: int = 0
+
+    def summary(self) -> str:
+        return (
+            f"{self.comments} comments, {self.revisions} revisions, {self.events} audit entries, "
+            f"{self.reports} reports, {self.bans} bans, {self.mail_addresses} mail addresses, "
+            f"{self.quotes} texts quoting them"
+        )
+
+
+class Scrubber:
+    """Rewrites free text that quotes a person: their address becomes
+    "[erased address]", each of their names "Anonymous"."""
+
+    def __init__(self, person: Person):
+        self.email = person.email
+        # Only an account can have moderated, and left its name on word lists.
+        self.moderator = bool(person.account_ids)
+        self._address = re.compile(rf"(?<![\w.%+-]){re.escape(person.email)}(?![\w-]|\.\w)", re.IGNORECASE)
+        names = sorted(person.names, key=len, reverse=True)
+        self._names = (
+            re.compile("|".join(rf"(?<!\w){re.escape(name)}(?!\w)" for name in names), re.IGNORECASE)
+            if names
+            else None
+        )
+        self.needles = [person.email, *(name.lower() for name in names)]
+
+    def __call__(self, text: str) -> str:
+        text = self._address.sub(ERASED_ADDRESS, text)
+        return self._names.sub(ANONYMOUS, text) if self._names is not None else text
+
+    def address_only(self, text: str) -> str:
+        return self._address.sub(ERASED_ADDRESS, text)
+
+
+def _rewrite(session: Session, table: Table, column, needles: Iterable[str], rewrite) -> int:
+    """Rewrite ``column`` of every row of ``table`` that mentions a needle;
+    found in SQL, changed in Python (case-blind and word-bounded on every
+    database alike). Returns how many rows changed."""
+    wanted = [func.lower(column).contains(needle, autoescape=True) for needle in needles if needle]
+    if not wanted:
         return 0
-    values: dict[str, Any] = {"author_name": ANONYMOUS, "author_email": None, "author_id": None, "ip_hash": None}
+    key = table.primary_key.columns.values()[0]
+    changed = 0
+    for row_id, text in session.execute(select(key, column).where(or_(*wanted))).all():
+        new = rewrite(text)
+        if new != text:
+            session.execute(update(table).where(key == row_id).values({column.name: new}))
+            changed += 1
+    return changed
+
+
+def _erase_comments(session: Session, person: Person, remove_bodies: bool) -> int:
+    values: dict[str, Any] = {
+        "author_name": ANONYMOUS, "author_email": None, "author_id": None, "ip_hash": None, "ip_private": None,
+        "notify": False, "edit_pending": False, "pending_markdown": None, "pending_html": None,
+    }
     if remove_bodies:
         values.update(body_markdown=REMOVED_BODY, body_html=REMOVED_HTML)
-    session.execute(update(Comment).where(Comment.id.in_(ids)).values(**values))
-    reason = "erased at the author's request" + (", text removed" if remove_bodies else "")
-    statuses = dict(session.execute(select(Comment.id, Comment.status).where(Comment.id.in_(ids))).all())
-    session.add_all(
-        ModerationEvent(
-            comment_id=comment_id,
-            actor_id=None,
-            actor_name=by,
-            action="erase",
-            from_status=statuses[comment_id],
-            to_status=statuses[comment_id],
-            reason=reason,
-        )
-        for comment_id in ids
+    return session.execute(update(Comment).where(Comment.id.in_(person.comment_ids)).values(**values)).rowcount
+
+
+def _erase_revisions(session: Session, person: Person, remove_bodies: bool) -> int:
+    changed = 0
+    if remove_bodies:
+        changed += session.execute(
+            update(Revision).where(Revision.comment_id.in_(person.comment_ids))
+            .values(body_markdown=REMOVED_BODY, body_html=REMOVED_HTML)
+        ).rowcount
+    by_them = or_(
+        Revision.editor_id.in_(person.account_ids),
+        Revision.comment_id.in_(person.comment_ids) & Revision.editor_id.is_(None)
+        & Revision.editor_name.in_(person.names),
     )
-    session.commit()
-    return len(ids)
+    changed += session.execute(
+        update(Revision).where(by_them).values(editor_id=None, editor_name=ANONYMOUS)
+    ).rowcount
+    return changed
+
+
+def _erase_events(session: Session, person: Person) -> int:
+    """Audit events the person made lose who made them. The models refuse
+    any change to the audit log; this Core UPDATE is its one sanctioned
+    rewrite, and an event of its own records that it happened."""
+    events = ModerationEvent.__table__
+    by_them = or_(
+        events.c.actor_id.in_(person.account_ids),
+        events.c.comment_id.in_(person.comment_ids) & events.c.actor_id.is_(None)
+        & events.c.actor_name.in_(person.names),
+    )
+    return session.execute(update(events).where(by_them).values(actor_id=None, actor_name=ANONYMOUS)).rowcount
+
+
+def _report_without_details(reason: str) -> str:
+    label = reason.partition(": ")[0]
+    return label if label in {text for _, text in REPORT_REASONS} else REMOVED_DETAILS
+
+
+def _erase_reports(session: Session, person: Person) -> int:
+    """Reports the person made stay (they still count for the comment) but
+    no longer say who made them, nor in their words."""
+    reports = session.scalars(select(Flag).where(Flag.reporter.in_(person.reporters))).all()
+    made_by_account = {f"account:{account}" for account in person.account_ids}
+    for report in reports:
+        if report.reporter in made_by_account:
+            report.reason = _report_without_details(report.reason)
+        report.reporter = f"erased:{report.id}"
+    return len(reports)
+
+
+def _erase_bans(session: Session, person: Person) -> int:
+    """Bans on the person keep holding, by a keyed hash of what they were on."""
+    changed = 0
+    for ban in session.scalars(select(Ban).where(_bans_on(person))).all():
+        ban.value = bans.forget_value(ban.kind, ban.value)
+        ban.label = ERASED_BAN_LABELS[ban.kind]
+        changed += 1
+    if person.account_ids:
+        changed += session.execute(
+            update(Ban).where(Ban.created_by_id.in_(person.account_ids))
+            .values(created_by_id=None, created_by_name=ANONYMOUS)
+        ).rowcount
+    return changed
+
+
+def _erase_quotes(session: Session, scrub: Scrubber) -> int:
+    """Rewrite free text that quotes the person: moderators' and rules'
+    reasons, ban labels, the names on word lists; their address wherever in
+    the forum's tables it was written. Returns how many texts changed."""
+    quoting = [Comment.moderation_reason, ModerationEvent.reason, Ban.reason, Ban.label, Flag.reason]
+    if scrub.moderator:
+        quoting.append(Word.created_by_name)
+    changed = 0
+    for attribute in quoting:
+        table = attribute.class_.__table__
+        changed += _rewrite(session, table, table.c[attribute.key], scrub.needles, scrub)
+    for table in Base.metadata.sorted_tables:
+        for column in table.columns:
+            if isinstance(column.type, String) and not column.primary_key:
+                changed += _rewrite(session, table, column, [scrub.email], scrub.address_only)
+    return changed
+
+
+def erase(session: Session, email: str, *, remove_bodies: bool = False, by: str = "command line") -> Erased:
+    """Forget the person who wrote under ``email``, in every forum table, in
+    one transaction; replies to their comments stay in place.
+
+    Their comments read "Anonymous" and lose address, account, address hash
+    and any held edit; with ``remove_bodies`` their text, and every earlier
+    version of it, becomes a placeholder. Revisions and audit events they
+    made no longer name them; reports they made lose their reporter and
+    details; bans on their address or account keep holding by a keyed hash;
+    their mail address is deleted; reasons that quote their address or names
+    are rewritten. Each erased comment gets an audit event, and one more
+    records the erase, naming no one.
+    """
+    person = find(session, email)
+    erased = Erased()
+    if not holds_anything(session, person):
+        return erased
+    try:
+        statuses = dict(session.execute(select(Comment.id, Comment.status).where(Comment.id.in_(person.comment_ids))).all())
+        erased.comments = _erase_comments(session, person, remove_bodies)
+        erased.revisions = _erase_revisions(session, person, remove_bodies)
+        erased.events = _erase_events(session, person)
+        erased.reports = _erase_reports(session, person)
+        erased.bans = _erase_bans(session, person)
+        erased.mail_addresses = session.execute(delete(MailAddress).where(MailAddress.email == person.email)).rowcount
+        session.flush()
+        erased.quotes = _erase_quotes(session, Scrubber(person))
+        reason = "erased at the author's request" + (", text removed" if remove_bodies else "")
+        session.add_all(
+            ModerationEvent(comment_id=comment_id, actor_id=None, actor_name=by, action="erase",
+                            from_status=status, to_status=status, reason=reason)
+            for comment_id, status in statuses.items()
+        )
+        session.add(ModerationEvent(comment_id=None, actor_id=None, actor_name=by, action="erase", from_status=None,
+                                    to_status="", reason=f"a person's data erased on request: {erased.summary()}"[:500]))
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    return erased
 
 
 def purge_addresses(session: Session, older_than_days: int) -> tuple[int, int]:

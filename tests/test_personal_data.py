@@ -47,7 +47,9 @@ def test_export_and_erase_say_so_when_nothing_matches(app, written):
     for command in (["export"], ["erase", "--yes"]):
         result = cli(app, *command, "--email", "nobody@example.org")
         assert result.exit_code == 1
-        assert "No comments were written under nobody@example.org" in result.output
+        assert "Nothing is held about nobody@example.org" in result.output
+        not_an_address = cli(app, *command, "--email", "nobody")
+        assert not_an_address.exit_code == 1 and "'nobody' is not an email address" in not_an_address.output
 
 
 def test_erase_anonymizes_and_keeps_text_and_replies(app, written):
