@@ -336,7 +336,7 @@ def test_the_next_account_on_the_same_browser_sees_nothing_of_the_last(blog):
     assert alices not in browser.html
     assert "awaiting moderation" not in browser.html
     assert "forum-edit-link" not in browser.html and "/delete" not in browser.html
-    assert "Commenting as bob" in browser.html
+    assert re.search(r"Commenting as\s*<strong>bob</strong>", browser.html)
 
 
 def test_an_anonymous_readers_comments_do_not_follow_the_browser_into_an_account(blog):
