@@ -6,8 +6,13 @@ import json
 import os
 import sys
 
+from contextlib import contextmanager
+from typing import Iterator
+
 import click
 from alembic import command
+from alembic.config import Config
+from alembic.util import CommandError
 from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy.exc import SQLAlchemyError
@@ -16,7 +21,15 @@ from . import personal_data
 from .importers import disqus, wordpress
 from .importers.load import KEY_SOURCES, key_by, load
 from .importers.records import ImportFileError
-from .migrating import alembic_config, current_revision, drop_version_table
+from .migrating import (
+    AdoptionError,
+    adopt_existing_tables,
+    alembic_config,
+    current_revision,
+    drop_version_table,
+    forum_tables,
+    under_migration_control,
+)
 from .notify import digest_command
 from .state import get_state
 
@@ -26,20 +39,57 @@ forum_cli.add_command(db_cli)
 forum_cli.add_command(digest_command)
 
 
+def _refusal(error: Exception) -> str:
+    """A database's or Alembic's complaint in one line, without the SQL around it."""
+    return str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+
+
+@contextmanager
+def migrating() -> Iterator[Config]:
+    """:func:`alembic_config`, with failures told as messages rather than tracebacks."""
+    try:
+        with alembic_config() as config:
+            yield config
+    except AdoptionError as error:
+        raise click.ClickException(str(error)) from error
+    except CommandError as error:
+        raise click.ClickException(f"Alembic: {_refusal(error)}") from error
+    except SQLAlchemyError as error:
+        raise click.ClickException(f"The database refused, nothing was changed: {_refusal(error)}") from error
+
+
 @db_cli.command("upgrade")
 @click.argument("revision", default="head")
 def db_upgrade(revision: str) -> None:
-    """Upgrade the forum_ tables to REVISION (default: the newest)."""
-    with alembic_config() as config:
+    """Upgrade the forum_ tables to REVISION (default: the newest).
+
+    Tables made by ``forum.create_all()`` that match the newest revision are
+    marked as being at it first; others need ``flask forum db stamp REV``."""
+    with migrating() as config:
+        adopted = adopt_existing_tables(config)
+        if adopted:
+            click.echo(f"The forum tables were made without migrations and match revision {adopted}: marked them as at {adopted}.")
         command.upgrade(config, revision)
     click.echo(f"forum tables upgraded to {revision}.")
+
+
+@db_cli.command("stamp")
+@click.argument("revision")
+def db_stamp(revision: str) -> None:
+    """Mark the existing forum_ tables as being at REVISION, changing nothing else:
+    for tables made by ``forum.create_all()`` or by an older release without migrations."""
+    with migrating() as config:
+        if not forum_tables(config.attributes["connection"]):
+            raise click.ClickException("There are no forum tables to mark; `flask forum db upgrade` creates them.")
+        command.stamp(config, revision)
+    click.echo(f"forum tables marked as at {revision}.")
 
 
 @db_cli.command("downgrade")
 @click.argument("revision", default="-1")
 def db_downgrade(revision: str) -> None:
     """Downgrade the forum_ tables to REVISION (default: one step back; "base" drops them)."""
-    with alembic_config() as config:
+    with migrating() as config:
         command.downgrade(config, revision)
         if current_revision(config) is None:
             drop_version_table(config.attributes["connection"])
@@ -49,14 +99,26 @@ def db_downgrade(revision: str) -> None:
 @db_cli.command("current")
 def db_current() -> None:
     """Show the revision the forum_ tables are at."""
-    with alembic_config() as config:
-        command.current(config, verbose=False)
+    with migrating() as config:
+        connection = config.attributes["connection"]
+        if not under_migration_control(connection):
+            hint = (
+                "run `flask forum db upgrade` to adopt tables made by forum.create_all(), "
+                "or `flask forum db stamp REV` for tables of an older release"
+                if forum_tables(connection)
+                else "there are no forum tables yet; `flask forum db upgrade` creates them"
+            )
+            click.echo(f"The forum tables are not under migration control: {hint}.")
+        elif current_revision(config) is None:
+            click.echo("The forum tables are at no revision: `flask forum db upgrade` builds them.")
+        else:
+            command.current(config, verbose=False)
 
 
 @db_cli.command("history")
 def db_history() -> None:
     """List the forum_ tables' revisions."""
-    with alembic_config() as config:
+    with migrating() as config:
         command.history(config)
 
 
@@ -65,7 +127,7 @@ def db_history() -> None:
 @click.option("--rev-id", default=None, help="The new revision's id.")
 def db_revision(message: str, rev_id: str | None) -> None:
     """For developers of forum_plugin: write a revision from the models' changes."""
-    with alembic_config() as config:
+    with migrating() as config:
         command.revision(config, message=message, autogenerate=True, rev_id=rev_id)
 
 
