@@ -109,3 +109,50 @@ def test_invisible_characters_do_not_hide_a_scheme(sanitizer, href):
     from forum_plugin.markup import sanitize_imported
 
     assert "href" not in sanitize_imported(f'<p><a href="{href}">x</a></p>', sanitizer)
+
+
+@pytest.mark.parametrize("sanitizer", SANITIZERS)
+def test_a_link_after_long_text_keeps_its_place(sanitizer):
+    before = "the text before the link, " * 200
+    html = render(f"{before}see https://example.org/a and after.", sanitizer)
+    assert html == (
+        f'<p>{before}see <a href="https://example.org/a" rel="{LINK_REL}">https://example.org/a</a> and after.</p>'
+    )
+
+
+@pytest.mark.parametrize("sanitizer", SANITIZERS)
+@pytest.mark.parametrize(
+    "source", ["irc://chat.example.org", "ssh://host.example.org", "data:a.de/?,x", "feed:news.example.org", "webcal://a.de/x"]
+)
+def test_bare_addresses_with_other_schemes_are_not_made_links(sanitizer, source):
+    assert "<a" not in render(f"Try {source} now", sanitizer)
+
+
+@pytest.mark.parametrize("sanitizer", SANITIZERS)
+def test_every_link_gets_rel_whatever_the_html_said(sanitizer):
+    from forum_plugin.markup import SANITIZERS as backends
+
+    html = backends[sanitizer]('<p><a href="https://example.org" rel="opener">x</a> <a title="t">y</a></p>')
+    assert [attrs.get("rel") for tag, attrs in elements(html) if tag == "a"] == [LINK_REL, LINK_REL]
+
+
+def test_imported_bare_addresses_become_links_with_bleach():
+    from forum_plugin.markup import sanitize_imported
+
+    html = sanitize_imported(
+        "<p>Visit https://example.org/a?b=1&amp;c=2 or write to me@example.org.</p>"
+        "<p><code>https://in.code.example</code> <a href=\"https://kept.example\">https://kept.example</a></p>",
+        "bleach",
+    )
+    assert [attrs for tag, attrs in elements(html) if tag == "a"] == [
+        {"href": "https://example.org/a?b=1&c=2", "rel": LINK_REL},
+        {"href": "mailto:me@example.org", "rel": LINK_REL},
+        {"href": "https://kept.example", "rel": LINK_REL},
+    ]
+
+
+def test_imported_addresses_with_other_schemes_stay_text():
+    from forum_plugin.markup import sanitize_imported
+
+    html = sanitize_imported("Files at ftp://files.example.org/x and irc://chat.example.org", "bleach")
+    assert html == "<p>Files at ftp://files.example.org/x and irc://chat.example.org</p>"
