@@ -22,7 +22,8 @@ from sqlalchemy import select, update
 from forum_plugin.models import Ban, Comment, ModerationEvent
 
 from .. import hostapp
-from ..conftest import add_users, comment_id_from, csrf_token, log_in, post_comment
+from ..conftest import add_users, comment_id_from, post_comment
+from ..test_dashboard import moderator, send  # noqa: F401  (the dashboard's moderator fixture and form helper)
 
 
 @pytest.fixture
@@ -33,18 +34,6 @@ def app(make_app):
 @pytest.fixture
 def users(app):
     return add_users(app)
-
-
-@pytest.fixture
-def moderator(app, users):
-    client = app.test_client()
-    log_in(client, users["moderator"])
-    return client
-
-
-def send(client, path: str, **data):
-    token = csrf_token(client.get("/forum/moderation/bans").text)
-    return client.post(path, data={"csrf_token": token, **data})
 
 
 def client_at(app, address: str):
