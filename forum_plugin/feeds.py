@@ -4,7 +4,8 @@ ElementTree escapes every text and attribute, so a title holding ``<`` or
 ``&`` and the comments' HTML (sent escaped, as ``type="html"`` asks) cannot
 break the document. Entries carry the author's name and nothing else about
 them: the rows given here never hold an email. Imports no Flask; the view
-passes the site's address in.
+passes the site's address in, and each entry links to its thread's page
+only when that page is on the site (:func:`forum_plugin.site_url.page_url`).
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable, Sequence
-from urllib.parse import urljoin, urlsplit
+from typing import Callable, Iterable, Sequence
+from urllib.parse import urlsplit
 
+from . import site_url
 from .threads import permalink
 
 ATOM_NAMESPACE = "http://www.w3.org/2005/Atom"
@@ -73,15 +75,17 @@ def rfc3339(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def entries_from(rows: Iterable, host_url: str) -> list[Entry]:
+def entries_from(rows: Iterable, base: str, forum_page: Callable[[object], str]) -> list[Entry]:
     """Entries for rows of :func:`forum_plugin.activity.latest_approved`,
-    linking to each comment in place on its thread's page, made absolute."""
+    linking to each comment in place on its thread's page on the site at
+    ``base``; ``forum_page(row)`` gives the forum's own page of a thread
+    whose URL is elsewhere."""
     return [
         Entry(
             comment_id=row.id,
             author=row.author_name,
             thread_title=row.thread_title,
-            link=permalink(urljoin(host_url, row.thread_url), row.id),
+            link=permalink(site_url.page_url(base, row.thread_url) or forum_page(row), row.id),
             html=row.body_html,
             published=row.created_at,
             updated=max(row.created_at, row.updated_at or row.created_at),

@@ -1,35 +1,41 @@
 """Email notifications: moderators hear of pending comments, authors of
 their published comments and of replies to them.
 
-Three layers, a module each, so each can be read and tested on its own:
+Layers, a module each, so each can be read and tested on its own:
 :mod:`.compose` (pure: comments and links in, plain-text mails out),
-:mod:`.receivers` and :mod:`.digest` (who is mailed about what, inside the
-app) and :mod:`.delivery` (SMTP or the host's Flask-Mail, never raising).
+:mod:`.links` (every link on the site's configured address, never the
+request's), :mod:`.addresses` (readers' addresses, their double opt-in and
+their random tokens), :mod:`.receivers` and :mod:`.digest` (who is mailed
+about what, inside the app) and :mod:`.delivery` (SMTP or the host's
+Flask-Mail, never raising, remembering what went wrong).
 
-Mail is off unless ``FORUM_MAIL_SERVER`` is set or the host has Flask-Mail;
-with it off every receiver returns at once.
+Mail is off unless it can really be sent: ``FORUM_MAIL_SERVER``, or the
+host's Flask-Mail with its own ``MAIL_SERVER``, and a site address
+(``FORUM_SITE_URL`` or ``SERVER_NAME``). With it off every receiver returns
+at once. :func:`connect_receivers` connects the receivers for one app.
 """
 
 from __future__ import annotations
 
-from .compose import Mail, mask_email, pending_mail, read_unsubscribe_token, to_email_message, unsubscribe_token
-from .delivery import deliver, mail_enabled, mail_problem
+from .compose import Mail, confirmation_mail, mask_email, pending_mail, to_email_message
+from .delivery import deliver, mail_enabled, mail_off_reason, mail_problem
 from .digest import DigestResult, digest_command, send_digest
-from .receivers import on_comment_approved, on_comment_posted
+from .receivers import connect_receivers, on_comment_approved, on_comment_posted
 
 __all__ = [
     "DigestResult",
     "Mail",
+    "confirmation_mail",
+    "connect_receivers",
     "deliver",
     "digest_command",
     "mail_enabled",
+    "mail_off_reason",
     "mail_problem",
     "mask_email",
     "on_comment_approved",
     "on_comment_posted",
     "pending_mail",
-    "read_unsubscribe_token",
     "send_digest",
     "to_email_message",
-    "unsubscribe_token",
 ]

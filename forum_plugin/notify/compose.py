@@ -1,6 +1,5 @@
 """Composing mails: pure. Turns comments, threads and ready-made links into
-plain-text mails, and signs the tokens of unsubscribe links; knows nothing
-of Flask, databases or sockets."""
+plain-text mails; knows nothing of Flask, databases or sockets."""
 
 from __future__ import annotations
 
@@ -10,12 +9,12 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Sequence
 
-from itsdangerous import BadSignature, URLSafeSerializer
-
 from .. import reasons
 from ..models import Comment, Thread
 
-UNSUBSCRIBE_SALT = "forum-unsubscribe"
+# Who a mail is for, so a delivery problem can say whose mail was lost.
+MODERATORS = "moderators"
+READERS = "readers"
 DIGEST_EXCERPT = 600
 # Subjects are folded by the email package; keep them short enough to read.
 SUBJECT_TITLE_LIMIT = 120
@@ -39,6 +38,7 @@ class Mail:
     subject: str
     body: str
     raw_headers: tuple[tuple[str, str], ...] = ()
+    audience: str = MODERATORS
 
 
 def _one_line(text: str, limit: int = SUBJECT_TITLE_LIMIT) -> str:
@@ -99,7 +99,26 @@ def _to_reader(to: str, subject: str, body: str, unsubscribe_url: str) -> Mail:
         subject=subject,
         body=body + _unsubscribe_footer(unsubscribe_url),
         raw_headers=(("List-Unsubscribe", f"<{unsubscribe_url}>"),),
+        audience=READERS,
     )
+
+
+def confirmation_mail(to: str, site: str, confirm_url: str) -> Mail:
+    """Ask the owner of ``to`` whether they want the forum's mails.
+
+    Anyone can type any address into a comment form, so this mail holds
+    nothing the person who typed it chose: no name, no comment, no page
+    title; only the site's host name (``site``) and the link.
+    """
+    body = (
+        f"Someone, probably you, asked {site} to email this address when a comment\n"
+        "written under it is published or answered.\n\n"
+        "To confirm that you want these emails, open this link and press the button on the page:\n"
+        f"{confirm_url}\n\n"
+        "If it was not you, ignore this email: nothing more is sent to this address\n"
+        "unless the link is used.\n"
+    )
+    return Mail(to=to, subject=f"Confirm email notifications from {site}", body=body, audience=READERS)
 
 
 def published_mail(comment: Comment, thread: Thread, comment_url: str, unsubscribe_url: str) -> Mail:
@@ -165,20 +184,6 @@ def to_email_message(mail: Mail, sender: str) -> EmailMessage:
         message.set_raw(name, value)
     message.set_content(mail.body, charset="utf-8")
     return message
-
-
-def unsubscribe_token(secret: str | bytes, email: str) -> str:
-    """A token naming ``email`` that only this site can have made."""
-    return URLSafeSerializer(secret, salt=UNSUBSCRIBE_SALT).dumps(email.strip().lower())
-
-
-def read_unsubscribe_token(secret: str | bytes, token: str) -> str | None:
-    """The address ``token`` was made for, or None when it was not made with ``secret``."""
-    try:
-        email = URLSafeSerializer(secret, salt=UNSUBSCRIBE_SALT).loads(token)
-    except BadSignature:
-        return None
-    return email if isinstance(email, str) and "@" in email else None
 
 
 def mask_email(email: str) -> str:

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from ..models import Comment, MailDigest, Status, Thread
 from ..state import EXTENSION_NAME, get_state
 from .compose import digest_mail
-from .delivery import deliver, mail_enabled
-from .receivers import dashboard_url
+from .delivery import deliver, mail_enabled, mail_off_reason
+from .links import dashboard_link, site_base
 
 # A digest lists at most this many comments in full; the rest are counted,
 # so a flood of spam cannot produce a mail no one can open.
@@ -34,7 +34,10 @@ def send_digest(app: Flask) -> DigestResult | None:
 
     The :class:`~forum_plugin.models.MailDigest` row is written only when at
     least one moderator got the mail, so a failed run is repeated by the next.
+    Call it only while :func:`~.delivery.mail_enabled` is True.
     """
+    base = site_base(app)
+    assert base is not None, "mail is on, so the site's address is known"
     state = app.extensions[EXTENSION_NAME]
     session = state.db.session
     last = session.scalar(select(func.max(MailDigest.last_comment_id))) or 0
@@ -51,7 +54,7 @@ def send_digest(app: Flask) -> DigestResult | None:
             .limit(DIGEST_LIMIT)
         )
     )
-    link = dashboard_url(app)
+    link = dashboard_link(app, base)
     recipients = state.settings.moderator_emails
     sent = deliver(app, [digest_mail(entries, total, link, to) for to in recipients])
     if sent:
@@ -71,7 +74,7 @@ def digest_command() -> None:
     app = current_app._get_current_object()
     settings = get_state().settings
     if not mail_enabled(app):
-        raise click.ClickException("Mail is off: set FORUM_MAIL_SERVER (or set up Flask-Mail).")
+        raise click.ClickException(mail_off_reason(app) or "Mail is off.")
     if not settings.moderator_emails:
         raise click.ClickException("FORUM_MODERATOR_EMAILS is empty, so there is nobody to send a digest to.")
     result = send_digest(app)

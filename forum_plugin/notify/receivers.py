@@ -1,65 +1,32 @@
 """Deciding who is mailed: the signal receivers. They run inside the app,
-read settings, load threads and parents, build links, and apply the rule
-that matters most: a reader is never mailed about a comment that is not
-approved, so the forum cannot be used to relay spam. Moderators, whose job
-is to read pending comments, are the only exception."""
+read settings, load threads and parents, build links on the site's address,
+and apply the two rules that matter most:
+
+- a reader is never mailed about a comment that is not approved, so the
+  forum cannot be used to relay spam; moderators, whose job is to read
+  pending comments, are the only exception;
+- a reader's address gets nothing but a confirmation mail until its owner
+  confirms it (double opt-in), since anyone can type anyone's address.
+"""
 
 from __future__ import annotations
 
 from typing import Any, Callable
-from urllib.parse import urljoin, urlsplit
 
-from flask import Flask, has_request_context, request, url_for
+from flask import Flask
 from sqlalchemy import func, select
 
-from .. import signals
-from ..models import Comment, ModerationEvent, Status, Thread
+from .. import signals, site_url
+from ..models import Comment, ModerationEvent, Status, Thread, utcnow
 from ..state import EXTENSION_NAME
-from ..threads import permalink
-from .compose import Mail, pending_mail, published_mail, reply_mail, unsubscribe_token
+from . import addresses
+from .compose import Mail, confirmation_mail, pending_mail, published_mail, reply_mail
 from .delivery import deliver, mail_enabled
+from .links import comment_link, confirmation_link, dashboard_link, site_base, unsubscribe_link
 
-
-def _absolute(url: str) -> str:
-    """``url`` (a host path or a full URL) as a full URL, for a mail.
-
-    In a request the reader's own host is used; outside one (a command),
-    Flask's SERVER_NAME.
-    """
-    if urlsplit(url).scheme in ("http", "https"):
-        return url
-    if has_request_context():
-        return urljoin(request.host_url, url.lstrip("/"))
-    root = url_for("forum.moderation", _external=True)  # raises without SERVER_NAME
-    parts = urlsplit(root)
-    return urljoin(f"{parts.scheme}://{parts.netloc}/", url.lstrip("/"))
-
-
-def comment_url(thread: Thread, comment_id: int) -> str:
-    """The full address of a comment on its host page.
-
-    :raises RuntimeError: outside a request when SERVER_NAME is not set.
-    """
-    return permalink(_absolute(thread.url), comment_id)
-
-
-def unsubscribe_url(app: Flask, email: str) -> str:
-    """The signed page where the owner of ``email`` stops these mails.
-
-    :raises RuntimeError: outside a request when SERVER_NAME is not set.
-    """
-    return url_for("forum.unsubscribe", token=unsubscribe_token(app.secret_key or "", email), _external=True)
-
-
-def dashboard_url(app: Flask) -> str:
-    """The moderation queue's address; its path alone when no host is known
-    (a command run without SERVER_NAME), which is still better than no mail."""
-    try:
-        return url_for("forum.moderation", _external=True)
-    except RuntimeError:
-        app.logger.warning("forum: set SERVER_NAME so mails to moderators can link to the dashboard")
-        adapter = app.url_map.bind("localhost", script_name=app.config.get("APPLICATION_ROOT") or "/")
-        return adapter.build("forum.moderation")
+# Comments whose author may be asked to confirm their address: not those
+# the policy refused, which will never be published.
+MAY_NOTIFY = (Status.PENDING.value, Status.APPROVED.value)
 
 
 def _same_address(a: str | None, b: str | None) -> bool:
@@ -77,7 +44,7 @@ def _first_approval(session: Any, comment_id: int) -> bool:
     return (approvals or 0) <= 1
 
 
-def mails_for_pending(app: Flask, comment: Comment) -> list[Mail]:
+def mails_for_pending(app: Flask, base: str, comment: Comment) -> list[Mail]:
     """One mail per moderator address about a new pending ``comment``, or none
     in digest mode (the digest command tells them instead)."""
     state = app.extensions[EXTENSION_NAME]
@@ -85,13 +52,14 @@ def mails_for_pending(app: Flask, comment: Comment) -> list[Mail]:
     if comment.status != Status.PENDING or settings.mail_digest_minutes or not settings.moderator_emails:
         return []
     thread = state.db.session.get(Thread, comment.thread_id)
-    link = f"{dashboard_url(app)}#queue-{comment.id}"
+    link = f"{dashboard_link(app, base)}#queue-{comment.id}"
     return [pending_mail(comment, thread, link, to) for to in settings.moderator_emails]
 
 
-def mails_for_approved(app: Flask, comment: Comment) -> list[Mail]:
+def mails_for_approved(app: Flask, base: str, comment: Comment) -> list[Mail]:
     """The author's "published" mail and the parent author's "new reply" mail,
-    for those who asked. Nothing unless ``comment`` is approved."""
+    for those who asked and confirmed their address. Nothing unless
+    ``comment`` is approved."""
     if comment.status != Status.APPROVED:
         return []
     session = app.extensions[EXTENSION_NAME].db.session
@@ -106,38 +74,59 @@ def mails_for_approved(app: Flask, comment: Comment) -> list[Mail]:
     )
     if not (tell_author or tell_parent) or not _first_approval(session, comment.id):
         return []
+    tokens = addresses.confirmed_tokens(
+        session, [comment.author_email if tell_author else None, parent.author_email if tell_parent else None]
+    )
     thread = session.get(Thread, comment.thread_id)
-    try:
-        link = comment_url(thread, comment.id)
-        mails = []
-        if tell_author:
-            mails.append(published_mail(comment, thread, link, unsubscribe_url(app, comment.author_email)))
-        if tell_parent:
-            mails.append(reply_mail(comment, parent, thread, link, unsubscribe_url(app, parent.author_email)))
-    except RuntimeError as error:
-        # A reader's mail without working links (and without a way out) is
-        # worse than none.
-        app.logger.warning("forum: no mail about comment #%s: cannot build links (%s)", comment.id, error)
-        return []
+    link = comment_link(app, base, thread, comment.id)
+    mails = []
+    author_token = tokens.get(addresses.normalized(comment.author_email or ""))
+    if tell_author and author_token:
+        mails.append(published_mail(comment, thread, link, unsubscribe_link(app, base, author_token)))
+    parent_token = tokens.get(addresses.normalized(parent.author_email or "")) if parent is not None else None
+    if tell_parent and parent_token:
+        mails.append(reply_mail(comment, parent, thread, link, unsubscribe_link(app, base, parent_token)))
     return mails
 
 
-def _guarded(build: Callable[[Flask, Comment], list[Mail]], app: Flask, comment: Comment) -> None:
-    """Build and send, never letting an error reach the request that
-    committed the comment."""
+def ask_to_confirm(app: Flask, base: str, comment: Comment) -> None:
+    """Send the confirmation mail when ``comment`` asks for mail at an
+    address nobody confirmed yet: once a day at most, never again once confirmed."""
+    email, wants_mail, status = comment.author_email, comment.notify, comment.status
+    if not (email and wants_mail and status in MAY_NOTIFY):
+        return
+    session = app.extensions[EXTENSION_NAME].db.session
+    address = addresses.address_for(session, email)
+    if address.confirmed_at is not None:
+        return
+    address_id, token, before, now = address.id, address.token, address.confirmation_sent_at, utcnow()
+    if not addresses.claim_confirmation(session, address_id, now):
+        return
+    mail = confirmation_mail(email, site_url.host_of(base), confirmation_link(app, base, token))
+    if not deliver(app, [mail]):
+        addresses.give_back_confirmation(session, address_id, now, before)
+
+
+def _guarded(work: Callable[[Flask, str, Comment], Any], app: Flask, comment: Comment) -> None:
+    """Run one mail job, never letting an error reach the request that
+    committed the comment. A job returning mails has them sent."""
     if not mail_enabled(app):
         return
+    base = site_base(app)
+    assert base is not None, "mail_enabled() means the site's address is known"
     try:
-        mails = build(app, comment)
+        mails = work(app, base, comment)
     except Exception:
         app.logger.exception("forum: could not prepare mail about comment #%s", getattr(comment, "id", "?"))
         return
-    deliver(app, mails)
+    if mails:
+        deliver(app, mails)
 
 
 def on_comment_posted(sender: Flask, comment: Comment, **extra: Any) -> None:
     """Receiver of :data:`~forum_plugin.signals.comment_posted`."""
     _guarded(mails_for_pending, sender, comment)
+    _guarded(ask_to_confirm, sender, comment)
 
 
 def on_comment_approved(sender: Flask, comment: Comment, **extra: Any) -> None:
@@ -145,5 +134,15 @@ def on_comment_approved(sender: Flask, comment: Comment, **extra: Any) -> None:
     _guarded(mails_for_approved, sender, comment)
 
 
-signals.comment_posted.connect(on_comment_posted)
-signals.comment_approved.connect(on_comment_approved)
+RECEIVERS = (
+    (signals.comment_posted, on_comment_posted),
+    (signals.comment_approved, on_comment_approved),
+)
+
+
+def connect_receivers(app: Flask) -> None:
+    """Mail about the comments of ``app``: connect the receivers to the
+    forum's signals sent by that app. Calling it again changes nothing;
+    the connection ends with the app."""
+    for signal, receiver in RECEIVERS:
+        signal.connect(receiver, sender=app)

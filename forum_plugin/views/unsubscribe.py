@@ -1,19 +1,21 @@
-"""The page a notification's unsubscribe link opens.
+"""The pages a mail's links open: confirming an address, and stopping mail.
 
-GET only shows a button; the POST behind it does the work. Mail scanners
-and link previewers open every link in a mail, and they must not be able to
-switch off someone's notifications by doing so.
+Both links carry the address's random token (no personal data), and on
+both a GET only shows a button; the POST behind it does the work. Mail
+scanners and link previewers open every link in a mail, and they must not
+be able to confirm an address or switch off someone's notifications by
+doing so.
 """
 
 from __future__ import annotations
 
-from flask import current_app, render_template
-from sqlalchemy import func, update
+from flask import render_template
+from flask.blueprints import BlueprintSetupState
 
 from ..forms import ActionForm
 from ..i18n import lazy_gettext
-from ..models import Comment
-from ..notify import mask_email, read_unsubscribe_token
+from ..models import MailAddress
+from ..notify import addresses, connect_receivers, mask_email
 from ..state import get_state
 from .errors import CSRF_MESSAGE, render_error
 
@@ -22,37 +24,63 @@ BAD_LINK_MESSAGE = lazy_gettext(
     "This unsubscribe link was not made by this site or has been changed. "
     "Use the link at the bottom of one of our emails exactly as it is."
 )
+BAD_CONFIRMATION_MESSAGE = lazy_gettext(
+    "This confirmation link was not made by this site or has been changed. "
+    "Use the link in our email exactly as it is."
+)
 
 
-def stop_notifications(email: str) -> int:
-    """Turn notification off on every comment written under ``email`` (any
-    case); return how many comments had it on."""
-    session = get_state().db.session
-    result = session.execute(
-        update(Comment)
-        .where(func.lower(Comment.author_email) == email.strip().lower(), Comment.notify.is_(True))
-        .values(notify=False)
-        .execution_options(synchronize_session=False)
-    )
-    session.commit()
-    return result.rowcount or 0
+def _address_or_none(token: str) -> MailAddress | None:
+    return addresses.by_token(get_state().db.session, token)
+
+
+def _expired(form: ActionForm) -> bool:
+    """A POST whose CSRF token is missing, stale or not this site's."""
+    return form.is_submitted() and not form.validate()
 
 
 def unsubscribe(token: str):
-    """GET: ask to confirm. POST (with a CSRF token): stop the emails."""
-    email = read_unsubscribe_token(current_app.secret_key or "", token)
-    if email is None:
+    """GET: ask to confirm. POST (with a CSRF token): stop every mail about
+    comments under the token's address, on every thread."""
+    address = _address_or_none(token)
+    if address is None:
         return render_error(400, BAD_LINK_TITLE, BAD_LINK_MESSAGE)
     form = ActionForm()
-    done = False
+    if _expired(form):
+        return render_error(400, "Form expired", CSRF_MESSAGE)
+    masked = mask_email(address.email)
     if form.is_submitted():
-        if not form.validate():
-            return render_error(400, "Form expired", CSRF_MESSAGE)
-        stop_notifications(email)
-        done = True
-    return render_template("forum/unsubscribe.html", form=form, token=token, masked=mask_email(email), done=done)
+        addresses.stop_notifications(get_state().db.session, address.email)
+    return render_template("forum/unsubscribe.html", form=form, token=token, masked=masked, done=form.is_submitted())
+
+
+def confirm_mail(token: str):
+    """GET: ask. POST (with a CSRF token): the owner of the token's address
+    wants the forum's mails from now on."""
+    address = _address_or_none(token)
+    if address is None:
+        return render_error(400, BAD_LINK_TITLE, BAD_CONFIRMATION_MESSAGE)
+    form = ActionForm()
+    if _expired(form):
+        return render_error(400, "Form expired", CSRF_MESSAGE)
+    if form.is_submitted():
+        addresses.confirm(get_state().db.session, address)
+    return render_template(
+        "forum/confirm_mail.html",
+        form=form,
+        token=token,
+        masked=mask_email(address.email),
+        confirmed=address.confirmed_at is not None,
+    )
+
+
+def _connect_mail(state: BlueprintSetupState) -> None:
+    connect_receivers(state.app)
 
 
 def register(bp) -> None:
-    """The mail links' pages on the forum's blueprint."""
+    """The mail links' pages on the forum's blueprint, and mail's signal
+    receivers on every app the blueprint is registered on."""
     bp.add_url_rule("/unsubscribe/<token>", "unsubscribe", unsubscribe, methods=["GET", "POST"])
+    bp.add_url_rule("/mail/confirm/<token>", "confirm_mail", confirm_mail, methods=["GET", "POST"])
+    bp.record(_connect_mail)
