@@ -3,10 +3,18 @@ so page 100 costs what page 1 does. Pure: imports no Flask."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, or_
+
+# What encode() writes: a naive ISO time, "_" and an id in ASCII digits.
+_CURSOR = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{6})?)_([0-9]{1,10})", re.ASCII)
+# What every supported database holds: MySQL's DATETIME starts at year 1000,
+# and PostgreSQL's integer ends at 2**31 - 1 (SQLite's at 2**63 - 1).
+MIN_YEAR = 1000
+MAX_ID = 2**31 - 1
 
 
 class CursorError(ValueError):
@@ -25,11 +33,21 @@ class Cursor:
 
     @classmethod
     def decode(cls, text: str) -> Cursor:
-        moment, _, row_id = text.rpartition("_")
+        """The cursor ``text`` spells, as :meth:`encode` wrote it.
+
+        :raises CursorError: for anything else, and for times and ids no
+            database of the forum's can compare against.
+        """
+        found = _CURSOR.fullmatch(text) if isinstance(text, str) else None
         try:
-            return cls(datetime.fromisoformat(moment), int(row_id))
+            if found is None:
+                raise ValueError(text)
+            moment, row_id = datetime.fromisoformat(found.group(1)), int(found.group(2))
+            if moment.year < MIN_YEAR or not 1 <= row_id <= MAX_ID:
+                raise ValueError(text)
         except ValueError:
-            raise CursorError(f"{text!r} is not a page of this list.") from None
+            raise CursorError(f"{str(text)[:100]!r} is not a page of this list.") from None
+        return cls(moment, row_id)
 
     @classmethod
     def of(cls, row) -> Cursor:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response
-from flask_limiter import Limiter
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
-from werkzeug.routing import PathConverter
+from werkzeug.routing import BaseConverter, PathConverter
 
 from ..avatars import GRAVATAR_ORIGIN
+from ..forms import MAX_ID
 from ..inputs import guard_request
 from ..limits import limited
 from ..resources import PACKAGE, resource_folder
@@ -23,18 +22,48 @@ class ThreadKeyConverter(PathConverter):
     regex = r"[^/].*?(?<!/comments)"
 
 
+def numbers_up_to(limit: int) -> str:
+    """A regex matching exactly the numbers 1..``limit`` in ASCII digits
+    without a leading zero: a converter's ValidationError would end routing
+    (werkzeug tries no other rule), so the regex itself must refuse."""
+    top = str(limit)
+    options = [f"[1-9][0-9]{{0,{len(top) - 2}}}"] if len(top) > 1 else []
+    for position, digit in enumerate(top):
+        lowest = 1 if position == 0 else 0
+        if int(digit) > lowest:
+            rest = len(top) - position - 1
+            options.append(f"{top[:position]}[{lowest}-{int(digit) - 1}][0-9]{{{rest}}}")
+    options.append(top)
+    return "(?:" + "|".join(options) + ")"
+
+
+class ForumIdConverter(BaseConverter):
+    """A row id as the forum writes it: ASCII digits, no leading zero, within
+    what every database stores (1..MAX_ID). Anything else matches no forum
+    route but the catch-all, so it is the forum's 404 rather than an
+    overflow in the database."""
+
+    regex = numbers_up_to(MAX_ID)
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(int(value))
+
+
 MODERATION_ROUTES = (
     ("/", "moderation", moderation.dashboard, ["GET"]),
     ("/bulk", "bulk", moderation.bulk, ["POST"]),
-    ("/comments/<int:comment_id>", "comment_detail", moderation.comment_detail, ["GET"]),
-    ("/comments/<int:comment_id>/edit", "edit_comment", moderation.edit, ["POST"]),
-    ("/comments/<int:comment_id>/ban", "ban_author", moderation.ban_author, ["POST"]),
-    ("/comments/<int:comment_id>/edits/<verdict>", "settle_edit", moderation.settle_edit, ["POST"]),
-    ("/comments/<int:comment_id>/<action>", "moderate", moderation.act, ["POST"]),
+    ("/comments/<forum_id:comment_id>", "comment_detail", moderation.comment_detail, ["GET"]),
+    ("/comments/<forum_id:comment_id>/edit", "edit_comment", moderation.edit, ["POST"]),
+    ("/comments/<forum_id:comment_id>/ban", "ban_author", moderation.ban_author, ["POST"]),
+    ("/comments/<forum_id:comment_id>/edits/<verdict>", "settle_edit", moderation.settle_edit, ["POST"]),
+    ("/comments/<forum_id:comment_id>/<action>", "moderate", moderation.act, ["POST"]),
     ("/bans", "ban_list", moderation.ban_list, ["GET", "POST"]),
-    ("/bans/<int:ban_id>/delete", "lift_ban", moderation.lift_ban, ["POST"]),
+    ("/bans/<forum_id:ban_id>/delete", "lift_ban", moderation.lift_ban, ["POST"]),
     ("/words", "word_list", moderation.word_list, ["GET", "POST"]),
-    ("/words/<int:word_id>/delete", "remove_word", moderation.remove_word, ["POST"]),
+    ("/words/<forum_id:word_id>/delete", "remove_word", moderation.remove_word, ["POST"]),
     ("/log", "moderation_log", moderation.log, ["GET"]),
 )
 
@@ -54,7 +83,9 @@ def security_headers(response: Response) -> Response:
     return response
 
 
-def make_blueprint(limiter: Limiter) -> Blueprint:
+def make_blueprint() -> Blueprint:
+    """The forum's routes, their input guard, headers and error pages. The
+    app must know the ``thread_key`` and ``forum_id`` converters first."""
     bp = Blueprint(
         "forum",
         __name__,
@@ -69,26 +100,30 @@ def make_blueprint(limiter: Limiter) -> Blueprint:
     bp.add_url_rule("/api/counts", "api_counts", api.counts, methods=["GET"])
     bp.add_url_rule("/threads/<thread_key:key>", "thread", public.thread_page, methods=["GET"])
     bp.add_url_rule(
-        "/threads/<thread_key:key>/comments", "post_comment", limited(limiter, public.post_comment, "post"), methods=["POST"]
+        "/threads/<thread_key:key>/comments", "post_comment", limited(public.post_comment, "post"), methods=["POST"]
     )
     bp.add_url_rule(
-        "/comments/<int:comment_id>/report",
+        "/comments/<forum_id:comment_id>/report",
         "report_comment",
-        limited(limiter, public.report_comment, "report"),
+        limited(public.report_comment, "report"),
         methods=["POST"],
     )
     bp.add_url_rule(
-        "/comments/<int:comment_id>/edit",
+        "/comments/<forum_id:comment_id>/edit",
         "edit_own",
-        limited(limiter, public.edit_own_comment, "post"),
+        limited(public.edit_own_comment, "post"),
         methods=["GET", "POST"],
     )
-    bp.add_url_rule("/comments/<int:comment_id>/delete", "delete_own", public.delete_own_comment, methods=["POST"])
+    bp.add_url_rule("/comments/<forum_id:comment_id>/delete", "delete_own", public.delete_own_comment, methods=["POST"])
     for rule, endpoint, view, methods in MODERATION_ROUTES:
         bp.add_url_rule(f"/moderation{rule}", endpoint, view, methods=methods)
     unsubscribe.register(bp)
-    bp.before_request(guard_request)
+    bp.add_url_rule("/<path:path>", "unmatched", errors.unmatched, methods=list(errors.METHODS))
+    # A URL value preprocessor runs before every before_request, the host's included.
+    bp.url_value_preprocessor(guard_request)
     bp.after_request(security_headers)
     bp.register_error_handler(CSRFError, errors.csrf_error)
-    bp.register_error_handler(HTTPException, errors.http_error)
+    # By code, so that the blueprint's handlers come before the host's own handlers of those codes.
+    for code in errors.HANDLED_CODES:
+        bp.register_error_handler(code, errors.http_error)
     return bp
