@@ -1,41 +1,18 @@
 """Telling people from scripts on the comment form: a honeypot field, and
 how long the form was open.
 
-The form's age comes from its CSRF token, which Flask-WTF signs with the
-time it was made: no extra field to forge, and any client that sends the
-form's token is timed.
+The form's age is its ticket's signing time (tickets.py): every form has
+one, so every post by a reader who is not a moderator is timed, whether the
+CSRF token came in the form, in an ``X-CSRFToken`` header, or not at all.
 """
 
 from __future__ import annotations
 
-import time
-
-from flask import current_app
-from itsdangerous import BadData, URLSafeTimedSerializer
-
 from .i18n import gettext, lazy_gettext
 
-# Flask-WTF signs its form tokens with this salt.
-_CSRF_SALT = "wtf-csrf-token"
 
-
-def form_age(token: str | None, now: float | None = None) -> float | None:
-    """Seconds since the form carrying ``token`` was served; None when there
-    is no readable token (CSRF switched off, or a token CSRF already refused)."""
-    if not token:
-        return None
-    secret = current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
-    try:
-        _, signed_at = URLSafeTimedSerializer(secret, salt=_CSRF_SALT).loads(token, return_timestamp=True)
-    except BadData:
-        return None
-    return (now if now is not None else time.time()) - signed_at.timestamp()
-
-
-def timing_problem(age: float | None, minimum: float, maximum: float) -> str | None:
+def timing_problem(age: float, minimum: float, maximum: float) -> str | None:
     """What to tell a reader whose form was sent too soon or too late, if anything."""
-    if age is None:
-        return None
     if age < minimum:
         return gettext(
             "That was quick: to keep out robots, a comment can be sent %(seconds)s seconds after "

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-
 from contextlib import contextmanager
 from typing import Iterator
 

@@ -9,8 +9,10 @@ ever cascades: removing a comment leaves its replies where they are.
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 from dataclasses import dataclass
 from datetime import timedelta
+from html import escape
 from typing import Sequence
 
 from flask import current_app
@@ -18,17 +20,31 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from . import bans, markup, policy, reasons, signals
+from . import bans, markup, policy, reasons, signals, threads
 from .config import Settings
-from .i18n import gettext
+from .i18n import gettext, lazy_gettext
 from .models import Comment, Flag, ModerationEvent, Revision, Status, Thread, utcnow
+from .state import get_state
 
 DUPLICATE_WINDOW = timedelta(minutes=10)
 REMOVED = (Status.REJECTED, Status.SPAM, Status.DELETED)
+# What an author may still change: a moderator's decision stays theirs.
+AUTHOR_CHANGEABLE = (Status.PENDING, Status.APPROVED)
+# Stored in an audit event's reason when an approval answers readers' reports.
+CLEARED_REPORTS = "cleared %(count)s reports"
+# Marks the HTML of a comment the policy refused before its text was
+# rendered; the sanitizer keeps no class attribute, so rendered text never has it.
+_UNRENDERED = '<p class="forum-unrendered">'
+
+PARENT_NOT_AVAILABLE = lazy_gettext("The comment you are replying to is not available.")
 
 
 class ParentError(ValueError):
     """A reply names a parent it cannot hang under; the message is for the reader."""
+
+
+class FormUsed(ValueError):
+    """The form's one-use nonce already posted a comment."""
 
 
 @dataclass(frozen=True)
@@ -59,19 +75,45 @@ _TRANSITION_SIGNALS = {
 }
 
 
-def find_parent(session: Session, thread: Thread, parent_id: int) -> Comment:
+def find_parent(session: Session, thread: Thread | None, parent_id: int) -> Comment:
     """The approved comment of ``thread`` a reply answers.
 
-    :raises ParentError: when there is none.
+    :raises ParentError: when there is none. A missing, hidden or removed
+        comment, or one of another page, all read the same, so that replies
+        tell nobody what exists.
     """
-    parent = session.get(Comment, parent_id)
-    if parent is None:
-        raise ParentError(gettext("The comment you are replying to does not exist."))
-    if parent.thread_id != thread.id:
-        raise ParentError(gettext("The comment you are replying to belongs to another page."))
-    if parent.status != Status.APPROVED:
-        raise ParentError(gettext("The comment you are replying to is not published, so it cannot be answered."))
+    parent = session.get(Comment, parent_id) if thread is not None else None
+    if parent is None or parent.thread_id != thread.id or parent.status != Status.APPROVED:
+        raise ParentError(str(PARENT_NOT_AVAILABLE))
     return parent
+
+
+def may_author_change(comment: Comment) -> bool:
+    """Whether its author may still edit or delete ``comment``: while it waits
+    for a first decision or is published, never once a moderator removed it
+    or readers' reports sent it back to the queue."""
+    if comment.status not in AUTHOR_CHANGEABLE:
+        return False
+    return not (comment.status == Status.PENDING and comment.flag_count > 0)
+
+
+def shared_address(address: str | None) -> bool | None:
+    """Whether a client address is loopback, private or link-local, so many
+    readers may share it; None when there is no readable address."""
+    if not address:
+        return None
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_private or ip.is_loopback or ip.is_link_local
+
+
+def form_used(session: Session, nonce: str) -> bool:
+    """Whether a comment was already posted with the form nonce ``nonce``."""
+    return session.scalar(select(Comment.id).where(Comment.form_nonce == nonce).limit(1)) is not None
 
 
 def _count_delta(old: str | None, new: str) -> dict:
@@ -172,30 +214,75 @@ def policy_context(session: Session, draft: policy.Draft, settings: Settings) ->
     )
 
 
+def unrendered_html(text: str) -> str:
+    """A refused comment's text as typed, escaped, for moderators to read:
+    neither Markdown nor the sanitizer runs for a comment nobody will see."""
+    return _UNRENDERED + escape(text).replace("\n", "<br>\n") + "</p>"
+
+
+def _render_if_unrendered(comment: Comment) -> None:
+    """Render a refused comment's text now that a moderator brings it back."""
+    if comment.body_html.startswith(_UNRENDERED):
+        comment.body_html = markup.render(comment.body_markdown, get_state().settings.sanitizer)
+
+
+def judge(
+    session: Session, draft: policy.Draft, settings: Settings, rules: Sequence[policy.Rule], *, duplicates: bool = True
+) -> tuple[policy.Decision, str]:
+    """The policy's decision on ``draft`` and the HTML to store with it.
+
+    The rules that need no rendered text (bans, words, duplicates) run
+    first: a comment they refuse, which the reader is told about and no one
+    else sees, is never rendered. A comment kept silently as spam is
+    rendered like any other, as its author must see nothing unusual.
+    """
+    context = policy_context(session, draft, settings)
+    if not duplicates:
+        context = dataclasses.replace(context, duplicate=False)
+    cheap, rest = policy.before_rendering(rules)
+    decision = policy.first_decision(draft, context, cheap)
+    if decision is not None and decision.status == Status.REJECTED:
+        return decision, unrendered_html(draft.body)
+    body_html = markup.render(draft.body, settings.sanitizer)
+    if decision is None:
+        draft = dataclasses.replace(draft, links=markup.count_links(body_html))
+        decision = policy.decide(draft, context, rest)
+    return decision, body_html
+
+
 @dataclass(frozen=True)
 class Posted:
     comment: Comment
     decision: policy.Decision
+    thread: Thread
 
 
 def post(
     session: Session,
-    thread: Thread,
+    place: threads.Place | Thread,
     draft: policy.Draft,
     *,
     parent_id: int | None,
     settings: Settings,
     rules: Sequence[policy.Rule] = policy.DEFAULT_RULES,
+    form_nonce: str | None = None,
+    ip_private: bool | None = None,
 ) -> Posted:
-    """Store a new comment or reply with the status the policy gives it.
+    """Store a new comment or reply with the status the policy gives it, on
+    the thread of ``place``: its row is made, or its title and URL updated,
+    in the same transaction.
 
     :raises ParentError: when ``parent_id`` names no approved comment of
-        ``thread``; nothing is stored then.
+        the thread; nothing is stored then.
+    :raises FormUsed: when ``form_nonce`` already posted a comment (two
+        replays racing each other included); nothing is stored then.
     """
+    if isinstance(place, Thread):
+        place = threads.Place.of(place)
+    thread = threads.get_thread(session, place.key)
     parent = find_parent(session, thread, parent_id) if parent_id is not None else None
-    body_html = markup.render(draft.body, settings.sanitizer)
-    draft = dataclasses.replace(draft, links=markup.count_links(body_html))
-    decision = policy.decide(draft, policy_context(session, draft, settings), rules)
+    decision, body_html = judge(session, draft, settings, rules)
+    thread = threads.thread_for_post(session, place)
     comment = Comment(
         thread_id=thread.id,
         parent_id=parent.id if parent else None,
@@ -207,22 +294,30 @@ def post(
         author_name=draft.author_name,
         author_email=draft.author_email,
         ip_hash=draft.ip_hash,
+        ip_private=ip_private,
         body_markdown=draft.body,
         body_html=body_html,
         notify=draft.notify and bool(draft.author_email),
+        form_nonce=form_nonce,
     )
     # The thread's row is locked first, by its count: MySQL's foreign-key
     # check would otherwise take a shared lock on it at the insert, and two
     # posts upgrading theirs at once deadlock.
     _adjust_counts(session, thread.id, None, comment.status)
     session.add(comment)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        if form_nonce is not None and form_used(session, form_nonce):
+            raise FormUsed(form_nonce) from None
+        raise
     session.add(_event(comment, POLICY, "post", None, comment.moderation_reason))
     session.commit()
     _send(signals.comment_posted, comment)
     if comment.status == Status.APPROVED:
         _send(signals.comment_approved, comment)
-    return Posted(comment, decision)
+    return Posted(comment, decision, thread)
 
 
 def _restore_targets(session: Session, comments: Sequence[Comment]) -> dict[int, Status]:
@@ -246,24 +341,57 @@ def _restore_targets(session: Session, comments: Sequence[Comment]) -> dict[int,
     return targets
 
 
+def _clear_reports(session: Session, comments: Sequence[Comment]) -> dict[int, int]:
+    """Mark the open reports of ``comments`` answered by an approval; how many each had."""
+    ids = [c.id for c in comments]
+    if not ids:
+        return {}
+    open_reports = Flag.cleared_at.is_(None)
+    counts = dict(
+        session.execute(
+            select(Flag.comment_id, func.count()).where(Flag.comment_id.in_(ids), open_reports).group_by(Flag.comment_id)
+        ).all()
+    )
+    if counts:
+        session.execute(
+            update(Flag).where(Flag.comment_id.in_(list(counts)), open_reports).values(cleared_at=utcnow()),
+            execution_options={"synchronize_session": False},
+        )
+    for comment in comments:
+        comment.flag_count = 0
+    return counts
+
+
+def _with_cleared(reason: str, cleared: int) -> str:
+    if not cleared:
+        return reason
+    note = CLEARED_REPORTS % {"count": cleared}
+    return f"{reason}; {note}" if reason else note
+
+
 def _move(session: Session, moves: Sequence[tuple[Comment, Status]], action: str, by: Actor, reason: str) -> list[Comment]:
-    """Move each comment to its status, with audit events and counts, in one transaction."""
-    changed: list[tuple[Comment, Status]] = []
-    for comment, to_status in moves:
-        if comment.status == to_status:
-            continue
+    """Move each comment to its status, with audit events and counts, in one transaction.
+
+    An approval answers the readers' reports so far: they are marked
+    cleared (and the event says how many), and only new ones count toward
+    the threshold again.
+    """
+    moving = [(comment, to_status) for comment, to_status in moves if comment.status != to_status]
+    cleared = _clear_reports(session, [c for c, to_status in moving if to_status == Status.APPROVED])
+    for comment, to_status in moving:
         from_status = comment.status
+        if from_status in REMOVED and to_status not in REMOVED:
+            _render_if_unrendered(comment)
         comment.status = to_status.value
         if reason:
             comment.moderation_reason = reason[:500]
-        session.add(_event(comment, by, action, from_status, reason))
+        session.add(_event(comment, by, action, from_status, _with_cleared(reason, cleared.get(comment.id, 0))))
         _adjust_counts(session, comment.thread_id, from_status, to_status.value)
-        changed.append((comment, to_status))
     session.commit()
-    for comment, to_status in changed:
+    for comment, to_status in moving:
         if to_status in _TRANSITION_SIGNALS:
             _send(_TRANSITION_SIGNALS[to_status], comment)
-    return [comment for comment, _ in changed]
+    return [comment for comment, _ in moving]
 
 
 def moderate(
@@ -360,11 +488,13 @@ def author_edit(
     policy would hold the new one: the edit waits for a moderator
     (:func:`accept_edit`). An edit the policy refuses changes nothing. Any
     other edit replaces the text, keeping the old one as a revision.
+
+    :raises ValueError: when the author may no longer change the comment
+        (:func:`may_author_change`): a moderator's decision is never undone.
     """
-    body_html = markup.render(draft.body, settings.sanitizer)
-    draft = dataclasses.replace(draft, links=markup.count_links(body_html))
-    context = dataclasses.replace(policy_context(session, draft, settings), duplicate=False)
-    decision = policy.decide(draft, context, rules)
+    if not may_author_change(comment):
+        raise ValueError(f"comment #{comment.id} is no longer its author's to change")
+    decision, body_html = judge(session, draft, settings, rules, duplicates=False)
     author = Actor(draft.author_id, draft.author_name)
     published = comment.status == Status.APPROVED
     if published and decision.status in REMOVED:

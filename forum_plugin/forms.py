@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import inspect
+import re
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
+    HiddenField,
     IntegerField,
-    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -24,9 +27,57 @@ from wtforms.widgets import HiddenInput
 
 from .i18n import N_, gettext, lazy_gettext
 from .inputs import strip_invisible
+from .paging import MAX_ID  # the largest id every supported database's integer column holds
 
-# The largest id every supported database's integer column holds.
-MAX_ID = 2**31 - 1
+try:
+    from wtforms import SelectChoice
+except ImportError:  # WTForms < 3.3 takes (value, label) pairs, which 3.3 deprecates
+
+    def SelectChoice(value, label):  # noqa: N802 (stands in for the class)
+        return (value, label)
+
+
+if "invalid_choice_message" not in inspect.signature(SelectField.__init__).parameters:
+    # WTForms < 3.3 words these refusals itself; these take the forum's message as 3.3 does.
+    _SelectField, _IntegerField = SelectField, IntegerField
+
+    class SelectField(_SelectField):
+        def __init__(self, *args, invalid_choice_message=None, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.invalid_choice_message = invalid_choice_message
+
+        def pre_validate(self, form):
+            try:
+                super().pre_validate(form)
+            except ValidationError as refused:
+                if self.invalid_choice_message is None:
+                    raise
+                raise ValidationError(self.invalid_choice_message) from refused
+
+    class IntegerField(_IntegerField):
+        def __init__(self, *args, invalid_value_message=None, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.invalid_value_message = invalid_value_message
+
+        def process_formdata(self, valuelist):
+            try:
+                super().process_formdata(valuelist)
+            except ValueError as refused:
+                if self.invalid_value_message is None:
+                    raise
+                raise ValueError(self.invalid_value_message) from refused
+
+
+# ASCII digits only: str.isdigit() and int() also take "²" or "٣".
+_ID_TEXT = re.compile(r"[0-9]{1,10}")
+
+
+def parse_id(text: object) -> int | None:
+    """The row id ``text`` spells in ASCII digits, if it is one every database can hold."""
+    if not isinstance(text, str) or not _ID_TEXT.fullmatch(text):
+        return None
+    value = int(text)
+    return value if 1 <= value <= MAX_ID else None
 
 
 # WTForms' own English messages, in the forum's catalog so that every
@@ -46,6 +97,24 @@ def too_long_message(length: int, limit: int) -> str:
 
 def _strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
+
+
+class IdField(IntegerField):
+    """A hidden field naming a row by its id, in ASCII digits within 1..MAX_ID."""
+
+    widget = HiddenInput()
+
+    def __init__(self, *args, message, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.message = message
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0]:
+            self.data = None
+            return
+        self.data = parse_id(valuelist[0])
+        if self.data is None:
+            raise ValueError(self.message)
 
 
 class ForumForm(FlaskForm):
@@ -93,14 +162,9 @@ class CommentForm(ForumForm):
     notify = BooleanField(lazy_gettext("Email me when my comment is published or answered"))
     # Hidden from people (CSS and aria-hidden); robots that fill every field fill it.
     website = StringField(lazy_gettext("Leave this empty"))
-    parent_id = IntegerField(
-        widget=HiddenInput(),
-        invalid_value_message=NOT_A_NUMBER,
-        validators=[
-            Optional(),
-            NumberRange(min=1, max=MAX_ID, message=lazy_gettext("That reply target is not a valid comment.")),
-        ],
-    )
+    parent_id = IdField(message=lazy_gettext("That reply target is not a valid comment."), validators=[Optional()])
+    # What the page said and when it was served, signed (see tickets.py).
+    forum_ticket = HiddenField()
 
     def __init__(self, *args, max_length: int, name_required: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -114,7 +178,6 @@ class CommentForm(ForumForm):
     def validate_author_name(self, field: StringField) -> None:
         if self.name_required and not field.data:
             raise ValidationError(gettext("Please give a name to show with your comment."))
-
 
 
 class ActionForm(ForumForm):

@@ -115,7 +115,14 @@ def moderator_author(draft: Draft, context: Context) -> Decision | None:
     return None
 
 
+# Anyone can type someone else's address into the form: telling them that
+# it is refused would tell them its owner was banned.
+ALWAYS_SILENT_BANS = frozenset({"email", "domain"})
+
+
 def banned_author(draft: Draft, context: Context) -> Decision | None:
+    """A banned author's comment is refused and they are told, or, for bans
+    by address and on sites with silent bans, kept as spam as if it waited."""
     if context.ban is None:
         return None
     ban = context.ban
@@ -123,7 +130,7 @@ def banned_author(draft: Draft, context: Context) -> Decision | None:
         reason = reasons.BANNED_AUTHOR_BECAUSE % {"kind": ban.kind, "reason": ban.reason}
     else:
         reason = reasons.BANNED_AUTHOR % {"kind": ban.kind}
-    if context.ban_silent:
+    if context.ban_silent or ban.kind in ALWAYS_SILENT_BANS:
         return Decision(Status.SPAM, (reasons.KEPT_AS_SPAM % {"reason": reason},))
     return Decision(Status.REJECTED, (reason,), N_("Comments from you are not accepted on this site."))
 
@@ -186,6 +193,25 @@ def with_host_rules(host_rules: Sequence[Rule]) -> tuple[Rule, ...]:
     return (*REFUSING_RULES, *host_rules, *SORTING_RULES)
 
 
+def before_rendering(rules: Sequence[Rule]) -> tuple[tuple[Rule, ...], tuple[Rule, ...]]:
+    """``rules`` cut in two: the leading built-in refusing rules, which read
+    nothing of the rendered text (bans, words, duplicates) and so can run
+    before it is rendered, and the rest, in order."""
+    cut = 0
+    while cut < len(rules) and rules[cut] in REFUSING_RULES:
+        cut += 1
+    return tuple(rules[:cut]), tuple(rules[cut:])
+
+
+def first_decision(draft: Draft, context: Context, rules: Sequence[Rule]) -> Decision | None:
+    """The decision of the first of ``rules`` that has one, if any does."""
+    for rule in rules:
+        decision = rule(draft, context)
+        if decision is not None:
+            return decision
+    return None
+
+
 def by_mode(mode: str) -> Decision:
     """The decision when no rule had anything to say."""
     if mode == "post":
@@ -195,8 +221,4 @@ def by_mode(mode: str) -> Decision:
 
 def decide(draft: Draft, context: Context, rules: Sequence[Rule] = DEFAULT_RULES) -> Decision:
     """Run ``rules`` in order over ``draft``; fall back to the moderation mode."""
-    for rule in rules:
-        decision = rule(draft, context)
-        if decision is not None:
-            return decision
-    return by_mode(context.mode)
+    return first_decision(draft, context, rules) or by_mode(context.mode)

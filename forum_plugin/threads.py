@@ -32,26 +32,57 @@ def get_thread(session: Session, key: str) -> Thread | None:
     return session.scalars(select(Thread).where(Thread.key == key)).one_or_none()
 
 
-def ensure_thread(session: Session, key: str, title: str | None, url: str) -> Thread:
-    """The thread named ``key``, created on first sight, its title and URL
-    kept up to date with what the host page passes."""
+@dataclass(frozen=True)
+class Place:
+    """A host page that shows a comment section: the thread's key, and the
+    page's title and URL as the host passed them."""
+
+    key: str
+    title: str
+    url: str
+
+    @classmethod
+    def of(cls, thread: Thread) -> Place:
+        return cls(thread.key, thread.title, thread.url)
+
+
+def page_place(key: str, title: str | None, url: str) -> Place:
+    """The place a host page names, cut to what a thread's row holds.
+
+    :raises ValueError: when ``key`` cannot name a thread.
+    """
     check_key(key)
-    title = (title or key)[:MAX_TITLE_LENGTH]
-    url = url[:MAX_URL_LENGTH]
-    thread = get_thread(session, key)
+    return Place(key, (title or key)[:MAX_TITLE_LENGTH], url[:MAX_URL_LENGTH])
+
+
+def thread_for_post(session: Session, place: Place) -> Thread:
+    """The thread a comment is being posted to, made from ``place`` if it has
+    no row yet, its title and URL brought up to date otherwise. Nothing is
+    committed: the thread is stored with the comment.
+
+    Two first comments may race to make the row; the one that loses rolls
+    back (its transaction has only read so far) and reads the winner's.
+    """
+    thread = get_thread(session, place.key)
     if thread is None:
-        thread = Thread(key=key, title=title, url=url, approved_count=0, pending_count=0)
+        thread = Thread(key=place.key, title=place.title, url=place.url, approved_count=0, pending_count=0)
         session.add(thread)
         try:
-            session.commit()
+            session.flush()
         except IntegrityError:
-            # Another request created it first.
             session.rollback()
-            thread = get_thread(session, key)
+            thread = get_thread(session, place.key)
             assert thread is not None
-    elif (thread.title, thread.url) != (title, url):
-        thread.title, thread.url = title, url
-        session.commit()
+    if (thread.title, thread.url) != (place.title, place.url):
+        thread.title, thread.url = place.title, place.url
+    return thread
+
+
+def ensure_thread(session: Session, key: str, title: str | None, url: str) -> Thread:
+    """The thread named ``key``, made or updated and committed at once: for
+    seeding and imports, never while a host's view is rendering."""
+    thread = thread_for_post(session, page_place(key, title, url))
+    session.commit()
     return thread
 
 

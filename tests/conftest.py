@@ -110,13 +110,37 @@ def csrf_token(html: str) -> str:
     return match.group(1)
 
 
+def form_ticket(html: str) -> str:
+    """The signed ticket in the page's comment form."""
+    match = re.search(r'<input[^>]*name="forum_ticket"[^>]*value="([^"]+)"', html)
+    assert match, "the page's comment form has no ticket"
+    return match.group(1)
+
+
+def form_fields(html: str) -> dict[str, str]:
+    """The hidden fields a page's comment form sends: its ticket, and its
+    CSRF token unless the host switched CSRF off."""
+    fields = {"forum_ticket": form_ticket(html)}
+    if 'name="csrf_token"' in html:
+        fields["csrf_token"] = csrf_token(html)
+    return fields
+
+
 def post_comment(client, slug: str = "first-report", *, page: str | None = None, prefix: str = "/forum", **fields):
     """Open the page of thread ``slug`` as a reader would and submit its comment form."""
     page = client.get(page or f"/posts/{slug}")
     assert page.status_code == 200
-    data = {"csrf_token": csrf_token(page.text), "author_name": "Mali", "body": "Thank you for this report."}
+    data = {**form_fields(page.text), "author_name": "Mali", "body": "Thank you for this report."}
     data.update(fields)
     return client.post(f"{prefix}/threads/{slug}/comments", data={k: v for k, v in data.items() if v is not None})
+
+
+def issue_ticket(app, key: str, title: str | None = None, url: str | None = None) -> str:
+    """A ticket for ``key`` as a host page rendering it would sign one (for
+    tests that post to keys no test host page renders)."""
+    from forum_plugin import threads, tickets
+
+    return tickets.issue(app.secret_key, threads.page_place(key, title, url or f"/posts/{key}"))
 
 
 def comment_id_from(response) -> int:
@@ -129,6 +153,26 @@ def approve(app, client_of_moderator, comment_id: int):
     return client_of_moderator.post(
         f"/forum/moderation/comments/{comment_id}/approve", data={"csrf_token": csrf_token(queue.text)}
     )
+
+
+def moderate(client_of_moderator, comment_id: int, action: str):
+    """A moderator's button on the dashboard: approve, reject, spam, delete or restore."""
+    # The ban list always has a form, whatever the queue holds.
+    token = csrf_token(client_of_moderator.get("/forum/moderation/bans").text)
+    return client_of_moderator.post(f"/forum/moderation/comments/{comment_id}/{action}", data={"csrf_token": token})
+
+
+def report(client, comment_id: int, *, address: str = "127.0.0.1", page: str = "/posts/first-report"):
+    """A reader at ``address`` reports a comment through the page's report form."""
+    environ = {"REMOTE_ADDR": address}
+    token = csrf_token(client.get(page, environ_base=environ).text)
+    return client.post(f"/forum/comments/{comment_id}/report", data={"csrf_token": token, "reason": "abuse"},
+                       environ_base=environ)
+
+
+def status_of(app, comment_id: int) -> str:
+    with app.app_context():
+        return hostapp.db.session.get(Comment, comment_id).status
 
 
 def stored_comments(app) -> int:

@@ -16,7 +16,7 @@ from urllib.parse import quote, unquote, urlsplit
 import pytest
 
 from .browser import ScriptWatch, chromium, copy_session_cookie, keep_on_origin, live_server
-from .conftest import add_users, comment_id_from, csrf_token, log_in, post_comment
+from .conftest import add_users, comment_id_from, csrf_token, issue_ticket, log_in, post_comment
 from .xss import check_safe, load_payloads
 
 pytestmark = pytest.mark.browser
@@ -103,6 +103,8 @@ def post(
 ) -> int | None:
     """Post through the form; only a blank comment, or one holding a NUL character
     (which no database text column may store), may be refused (None)."""
+    if thread != HOST_SLUG:  # no host page renders the hostile thread: sign its form as one would
+        extra.setdefault("forum_ticket", issue_ticket(client.application, thread))
     response = post_comment(
         client,
         HOST_SLUG if thread == HOST_SLUG else HOSTILE_PATH,

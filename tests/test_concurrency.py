@@ -39,7 +39,7 @@ from forum_plugin.models import Comment, ModerationEvent, Status, Thread
 
 from . import hostapp
 from .browser import live_server
-from .conftest import csrf_token
+from .conftest import form_fields
 
 POSTERS = 50
 READERS = 10
@@ -133,12 +133,12 @@ def poster(n: int, base: str, barrier: threading.Barrier, outcome: Outcome) -> N
     client = make_client()
     page = fetch(client, f"{base}/posts/{SLUG}")
     outcome.add(outcome.pages, page)
-    token = None
+    fields = None
     if page.status == 200:
         try:
-            token = csrf_token(page.body)
+            fields = form_fields(page.body)
         except AssertionError:
-            outcome.problem(f"client {n}: the page had no CSRF token")
+            outcome.problem(f"client {n}: the page had no comment form ticket")
     else:
         outcome.problem(f"client {n}: GET answered {page.status} {page.error or ''}")
     try:
@@ -146,9 +146,9 @@ def poster(n: int, base: str, barrier: threading.Barrier, outcome: Outcome) -> N
     except threading.BrokenBarrierError:
         outcome.problem(f"client {n}: the barrier broke (another client never arrived)")
         return
-    if token is None:
+    if fields is None:
         return
-    form = {"csrf_token": token, "author_name": f"ผู้อ่าน {n}", "body": body_of(n)}
+    form = {**fields, "author_name": f"ผู้อ่าน {n}", "body": body_of(n)}
     reply = fetch(client, f"{base}/forum/threads/{SLUG}/comments", form)
     with outcome.lock:
         outcome.posts[n] = reply

@@ -12,7 +12,7 @@ from forum_plugin.demo.models import db
 from forum_plugin.demo.posts import POSTS
 from forum_plugin.models import Base
 
-from .conftest import csrf_token
+from .conftest import csrf_token, form_fields
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def test_reader_posts_and_the_demo_moderator_approves(demo):
     page = reader.get(f"/posts/{slug}").text
     response = reader.post(
         f"/forum/threads/{slug}/comments",
-        data={"csrf_token": csrf_token(page), "author_name": "Visitor", "body": "Where can I donate?"},
+        data={**form_fields(page), "author_name": "Visitor", "body": "Where can I donate?"},
     )
     assert response.status_code == 303 and response.headers["Location"].startswith(f"/posts/{slug}#comment-")
     comment_id = response.headers["Location"].rsplit("-", 1)[1]

@@ -12,21 +12,22 @@ from forum_plugin.models import Comment
 
 from . import hostapp
 from .browser import chromium, keep_on_origin, live_server
-from .conftest import comment_id_from, csrf_token, post_comment
+from .conftest import comment_id_from, form_fields, post_comment
 
 
 def test_the_script_gets_json_and_errors_as_json(app):
     client = app.test_client()
-    token = csrf_token(client.get("/posts/first-report").text)
+    fields = form_fields(client.get("/posts/first-report").text)
     headers = {"Accept": "application/json"}
     made = client.post("/forum/threads/first-report/comments", headers=headers,
-                       data={"csrf_token": token, "author_name": "Mali", "body": "via *fetch*"})
+                       data={**fields, "author_name": "Mali", "body": "via *fetch*"})
     assert made.status_code == 201
     data = made.get_json()
     assert data["html"] == "<p>via <em>fetch</em></p>" and data["status"] == "pending"
     assert "awaiting moderation" in data["notice"] and "email" not in data
+    fields = form_fields(client.get("/posts/first-report").text)
     refused = client.post("/forum/threads/first-report/comments", headers=headers,
-                          data={"csrf_token": token, "author_name": "", "body": " "})
+                          data={**fields, "author_name": "", "body": " "})
     assert refused.status_code == 400
     assert "Please write a comment" in refused.get_json()["errors"]["body"][0]
     expired = client.post("/forum/threads/first-report/comments", headers=headers, data={"body": "x"})

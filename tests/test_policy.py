@@ -34,10 +34,19 @@ def test_a_moderators_own_comment_is_approved():
     assert (decision.status, decision.reason) == (Status.APPROVED, "author is a moderator")
 
 
-def test_a_banned_author_is_rejected_and_told():
-    decision = decide(READER, Context(mode="post", ban=BanMatch("email", "abuse in March")))
-    assert (decision.status, decision.reason) == (Status.REJECTED, "banned email: abuse in March")
-    assert "not accepted" in decision.reader_message
+def test_a_banned_account_or_address_is_rejected_and_told():
+    for kind in ("account", "ip"):
+        decision = decide(READER, Context(mode="post", ban=BanMatch(kind, "abuse in March")))
+        assert (decision.status, decision.reason) == (Status.REJECTED, f"banned {kind}: abuse in March")
+        assert "not accepted" in decision.reader_message
+
+
+@pytest.mark.parametrize("kind", ["email", "domain"])
+def test_a_ban_on_a_typed_email_is_never_told(kind):
+    """Anyone can type a stranger's address: a refusal would reveal the ban."""
+    decision = decide(READER, Context(mode="post", ban=BanMatch(kind, "abuse in March")))
+    assert decision.status is Status.SPAM and decision.reader_message is None
+    assert decision.reason == f"banned {kind}: abuse in March (kept silently as spam)"
 
 
 def test_a_silent_ban_keeps_the_comment_as_spam_without_telling():

@@ -70,10 +70,9 @@ def _seed_comments() -> None:
     titles = {post["slug"]: post["title"] for post in POSTS}
     posted = []
     for slug, parent, author, body, approved in SAMPLE_COMMENTS:
-        thread = threads.ensure_thread(db.session, slug, titles[slug], url_for("post", slug=slug))
         comment = comments.post(
             db.session,
-            thread,
+            threads.page_place(slug, titles[slug], url_for("post", slug=slug)),
             Draft(body=body, author_name=author),
             parent_id=posted[parent].id if parent is not None else None,
             settings=get_state().settings,

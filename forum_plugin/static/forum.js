@@ -64,6 +64,12 @@
     return article;
   }
 
+  // A form's ticket posts one comment: each answer brings the next one.
+  function renewTicket(form, ticket) {
+    var field = form.querySelector('input[name="forum_ticket"]');
+    if (field && ticket) field.value = ticket;
+  }
+
   function place(form, comment) {
     var item = document.createElement("li");
     item.className = "forum-item";
@@ -112,6 +118,7 @@
       })
       .then(function (result) {
         button.disabled = false;
+        renewTicket(form, result.data.ticket);
         if (result.status === 201) {
           var item = place(form, result.data);
           form.querySelector("textarea").value = "";

@@ -14,11 +14,11 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from sqlalchemy import select
 
 from .. import bans, comments, queue
-from ..notify import mail_problem
 from ..forms import MAX_ID, ActionForm, BanForm, BulkForm, EditForm, WordForm
 from ..i18n import N_, gettext, status_name
 from ..identity import account_id, current_reader, display_name, is_moderator
 from ..models import BanKind, Comment, Status, Thread, WordList
+from ..notify import mail_problem
 from ..paging import Cursor, CursorError
 from ..privacy import hash_ip
 from ..state import get_state

@@ -1,15 +1,15 @@
-"""Readers' views: a thread on its own page, posting a comment."""
+"""Readers' views: a thread on its own page, posting, reporting, an author's edits."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import abort, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
 
-from .. import bots, comments, reasons, threads
+from .. import bots, comments, reasons, threads, tickets
 from ..forms import ActionForm, EditForm, ReportForm, too_long_message
-from ..i18n import gettext
+from ..i18n import gettext, lazy_gettext
 from ..identity import (
     account_id,
     client_ip_hash,
@@ -24,7 +24,24 @@ from ..models import Comment, Status, Thread, utcnow
 from ..policy import Draft
 from ..state import get_state
 from .errors import CSRF_MESSAGE, render_error, wants_json
-from .section import comment_form, render_section
+from .section import comment_form, new_ticket, render_section, ticketed_form
+
+TICKET_REFUSED = lazy_gettext(
+    "This form has expired or was not made by this site, so nothing was saved. "
+    "Your text is still here; please post it again."
+)
+TICKET_REFUSED_NO_PAGE = lazy_gettext(
+    "This form has expired or was not made by a page of this site, so nothing was saved. "
+    "Your text is below: copy it, open the page again and post it from there."
+)
+FORM_USED = lazy_gettext(
+    "This form was already used to post a comment, so nothing was saved. "
+    "Your text is still here; please post it again."
+)
+
+
+def _no_such_comment(comment_id: int):
+    abort(404, gettext("There is no comment #%(id)s.", id=comment_id))
 
 
 def _thread_or_404(key: str) -> Thread:
@@ -34,38 +51,64 @@ def _thread_or_404(key: str) -> Thread:
     return thread
 
 
-def _refuse(thread: Thread, form, status: int = 400):
-    """The form back with its errors and the reader's text, or, for the
-    forum's script, the errors as JSON."""
+def _render_thread_page(place: threads.Place, thread: Thread | None, form, status: int = 200):
+    section = render_section(thread, place.key, form)
+    return render_template("forum/thread.html", place=place, section=section), status
+
+
+def _refuse(place: threads.Place, thread: Thread | None, form, status: int = 400):
+    """The form back with its errors, the reader's text and a fresh ticket,
+    or, for the forum's script, the errors as JSON with the fresh ticket."""
+    ticket = new_ticket(place)
     if wants_json():
-        return jsonify(errors={name or "form": list(errors) for name, errors in form.errors.items()}), status
-    return _render_thread_page(thread, form, status)
+        errors = {name or "form": list(errors) for name, errors in form.errors.items()}
+        return jsonify(errors=errors, ticket=ticket), status
+    form.forum_ticket.data = ticket
+    return _render_thread_page(place, thread, form, status)
 
 
-def _posted_json(comment: Comment):
-    """What the forum's script needs to show a new comment in place."""
+def _refuse_ticket(thread: Thread | None, form):
+    """A post whose ticket this site did not sign for this thread. Where the
+    thread exists its page offers a fresh form; elsewhere no page may be made."""
+    if thread is not None:
+        form.form_errors.append(str(TICKET_REFUSED))
+        return _refuse(threads.Place.of(thread), thread, form)
+    message = str(TICKET_REFUSED_NO_PAGE)
+    if wants_json():
+        return jsonify(error=message), 400
+    return render_template("forum/form_refused.html", message=message, text=form.body.data or ""), 400
+
+
+def _refuse_used(place: threads.Place, thread: Thread | None, form):
+    form.form_errors.append(str(FORM_USED))
+    return _refuse(place, thread, form)
+
+
+def _posted_json(comment: Comment, place: threads.Place):
+    """What the forum's script needs to show a new comment in place, and the
+    ticket for the reader's next comment."""
+    waiting = comment.status in (Status.PENDING, Status.SPAM)
     return jsonify(
         id=comment.id,
         parent_id=comment.parent_id,
         depth=comment.depth,
-        status=comment.status,
+        # A banned author kept silently as spam sees what anyone else would.
+        status=Status.PENDING.value if waiting else comment.status,
         author=comment.author_name,
         created_at=comment.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
         html=comment.body_html,
         notice=gettext("Your comment is awaiting moderation. Only you can see it until a moderator approves it.")
-        if comment.status in (Status.PENDING, Status.SPAM)
+        if waiting
         else gettext("Your comment is published."),
         when=gettext("just now"),
+        ticket=new_ticket(place),
     ), 201
 
 
-def _render_thread_page(thread: Thread, form, status: int = 200):
-    section = render_section(thread, thread.key, form)
-    return render_template("forum/thread.html", thread=thread, section=section), status
-
-
 def thread_page(key: str):
-    return _render_thread_page(_thread_or_404(key), comment_form(from_request=False))
+    thread = _thread_or_404(key)
+    place = threads.Place.of(thread)
+    return _render_thread_page(place, thread, ticketed_form(place))
 
 
 def return_url(thread: Thread) -> str:
@@ -91,20 +134,7 @@ def comment_location(thread: Thread, comment_id: int) -> str:
     return f"{url}#comment-{comment_id}"
 
 
-def _thread_to_post_in(key: str) -> Thread:
-    """The thread a comment is posted to. A form posted before any page
-    rendered the section starts the thread, on the forum's own page."""
-    session = get_state().db.session
-    thread = threads.get_thread(session, key)
-    if thread is not None:
-        return thread
-    try:
-        return threads.ensure_thread(session, key, None, url_for("forum.thread", key=key))
-    except ValueError as error:
-        abort(400, gettext("Comments cannot be posted to that page: %(error)s.", error=error))
-
-
-def accept(thread: Thread, form, reader) -> comments.Posted:
+def accept(place: threads.Place | Thread, form, reader, *, nonce: str | None = None) -> comments.Posted:
     """Store what a validated comment form says, as ``reader``, through the policy."""
     state = get_state()
     authenticated = reader.is_authenticated
@@ -119,59 +149,73 @@ def accept(thread: Thread, form, reader) -> comments.Posted:
     )
     return comments.post(
         state.db.session,
-        thread,
+        place,
         draft,
         parent_id=form.parent_id.data,
         settings=state.settings,
         rules=state.forum.rules,
+        form_nonce=nonce,
+        ip_private=comments.shared_address(request.remote_addr),
     )
 
 
 def post_comment(key: str):
+    """A new comment from a form the forum rendered: its ticket names the
+    thread (made now, at its first comment) and times the form, once."""
     state = get_state()
-    thread = _thread_to_post_in(key)
+    settings = state.settings
     reader = current_reader()
-    if not reader.is_authenticated and not state.settings.allow_anonymous:
+    if not reader.is_authenticated and not settings.allow_anonymous:
         abort(403, gettext("Please sign in to comment."))
     form = comment_form(from_request=True)
-    if not form.validate():
-        if form.csrf_failed:
-            return render_error(400, "Form expired", CSRF_MESSAGE)
-        return _refuse(thread, form)
+    valid = form.validate()
+    if form.csrf_failed:
+        return render_error(400, "Form expired", CSRF_MESSAGE)
+    session = state.db.session
+    thread = threads.get_thread(session, key)
+    try:
+        ticket = tickets.read(current_app.secret_key, form.forum_ticket.data, key)
+    except tickets.TicketError:
+        return _refuse_ticket(thread, form)
+    place = ticket.place
+    if not valid:
+        return _refuse(place, thread, form)
     if form.website.data:
         abort(400, bots.HONEYPOT_MESSAGE)
-    settings = state.settings
     if not is_moderator(reader):
-        problem = bots.timing_problem(
-            bots.form_age(request.form.get("csrf_token")), settings.form_min_seconds, settings.form_max_seconds
-        )
+        problem = bots.timing_problem(ticket.age(), settings.form_min_seconds, settings.form_max_seconds)
         if problem:
             form.form_errors.append(problem)
-            return _refuse(thread, form)
+            return _refuse(place, thread, form)
+    if comments.form_used(session, ticket.nonce):
+        return _refuse_used(place, thread, form)
     try:
-        posted = accept(thread, form, reader)
+        posted = accept(place, form, reader, nonce=ticket.nonce)
     except comments.ParentError as error:
         form.parent_id.errors = [str(error)]
-        return _refuse(thread, form)
+        return _refuse(place, thread, form)
+    except comments.FormUsed:
+        return _refuse_used(place, threads.get_thread(session, key), form)
     if posted.decision.reader_message:
         form.body.errors = [gettext(posted.decision.reader_message)]
-        return _refuse(thread, form)
+        return _refuse(place, posted.thread, form)
     if posted.comment.status in (Status.PENDING, Status.SPAM):
         # A banned author kept silently as spam sees what anyone else would.
         remember_pending(posted.comment.id)
     if posted.comment.author_id is None:
         remember_authorship(posted.comment)
     if wants_json():
-        return _posted_json(posted.comment)
-    return redirect(comment_location(thread, posted.comment.id), code=303)
+        return _posted_json(posted.comment, place)
+    return redirect(comment_location(posted.thread, posted.comment.id), code=303)
 
 
 def report_comment(comment_id: int):
     state = get_state()
     session = state.db.session
     comment = session.get(Comment, comment_id)
-    if comment is None:
-        abort(404, gettext("There is no comment #%(id)s.", id=comment_id))
+    if comment is None or comment.status != Status.APPROVED:
+        # What readers cannot see reads as what does not exist.
+        _no_such_comment(comment_id)
     form = ReportForm()
     if not form.validate():
         if form.csrf_failed:
@@ -190,13 +234,23 @@ def report_comment(comment_id: int):
 
 
 def _own_comment(comment_id: int) -> Comment:
-    """The reader's own comment, still inside the edit window (403 otherwise)."""
+    """The reader's own comment, still theirs to change and inside the edit window.
+
+    Someone else's published comment is a 403, as anyone can see it; any
+    other comment the reader did not write, and one of theirs that a
+    moderator (or readers' reports) took out of their hands, reads as a
+    comment that does not exist.
+    """
     state = get_state()
     comment = state.db.session.get(Comment, comment_id)
-    if comment is None or comment.status == Status.DELETED:
-        abort(404, gettext("There is no comment #%(id)s.", id=comment_id))
+    if comment is None:
+        _no_such_comment(comment_id)
     if not wrote(current_reader(), comment):
-        abort(403, gettext("You can only change your own comments."))
+        if comment.status == Status.APPROVED:
+            abort(403, gettext("You can only change your own comments."))
+        _no_such_comment(comment_id)
+    if not comments.may_author_change(comment):
+        _no_such_comment(comment_id)
     if not within_edit_window(comment, state.settings.edit_window):
         abort(403, gettext("The time to change this comment has passed."))
     return comment

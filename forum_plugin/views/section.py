@@ -9,9 +9,9 @@ from urllib.parse import urlencode
 from flask import current_app, render_template, request, url_for
 from markupsafe import Markup
 
-from .. import threads
+from .. import threads, tickets
 from ..avatars import avatar_url
-from ..forms import MAX_ID, CommentForm, ReportForm
+from ..forms import CommentForm, ReportForm, parse_id
 from ..i18n import one_clock
 from ..identity import account_id, authored_ids, current_reader, display_name, own_pending_ids
 from ..models import Thread, utcnow
@@ -28,11 +28,22 @@ def comment_form(*, from_request: bool) -> CommentForm:
     return CommentForm(max_length=settings.max_length, name_required=not reader.is_authenticated, **kwargs)
 
 
+def new_ticket(place: threads.Place) -> str:
+    """A fresh signed ticket for a comment form on ``place``."""
+    return tickets.issue(current_app.secret_key, place)
+
+
+def ticketed_form(place: threads.Place) -> CommentForm:
+    """A blank comment form for ``place``, with its ticket."""
+    form = comment_form(from_request=False)
+    form.forum_ticket.data = new_ticket(place)
+    return form
+
+
 def _reply_target(page: threads.ThreadPage, parent_id) -> object | None:
     """The shown, approved comment a reply is aimed at, if ``parent_id`` names one."""
-    try:
-        wanted = int(parent_id)
-    except (TypeError, ValueError):
+    wanted = parent_id if isinstance(parent_id, int) else parse_id(parent_id)
+    if wanted is None:
         return None
     for item in page.items:
         if item.comment.id == wanted and item.comment.id not in page.pending_ids:
@@ -52,11 +63,11 @@ def requested_page(thread: Thread | None) -> threads.PageRequest:
     """The page the reader's query string asks for: a permalink's page, an
     explicit cursor, or the first page; oldest or newest first."""
     newest_first = request.args.get("forum_order") == "newest"
-    permalink = request.args.get("forum_comment", "")
-    if thread is not None and permalink.isdigit() and int(permalink) <= MAX_ID:
+    permalink = parse_id(request.args.get("forum_comment"))
+    if thread is not None and permalink is not None:
         settings = get_state().settings
         found = threads.page_holding(
-            get_state().db.session, thread, int(permalink), per_page=settings.per_page, newest_first=newest_first
+            get_state().db.session, thread, permalink, per_page=settings.per_page, newest_first=newest_first
         )
         if found is not None:
             return found
@@ -135,7 +146,17 @@ class SectionLinks:
 
 
 def render_section(thread: Thread | None, key: str, form: CommentForm) -> Markup:
-    """The HTML of a thread's comment section with ``form`` at its foot."""
+    """The HTML of a thread's comment section with ``form`` at its foot.
+
+    Only reads, through the session the host's view may be using: with
+    autoflush off, so the host's pending changes are not written by the
+    forum's queries, and nothing is committed or rolled back.
+    """
+    with get_state().db.session.no_autoflush:
+        return _render_section(thread, key, form)
+
+
+def _render_section(thread: Thread | None, key: str, form: CommentForm) -> Markup:
     state = get_state()
     wanted = requested_page(thread)
     page = threads.load_page(
@@ -184,18 +205,25 @@ def render_section(thread: Thread | None, key: str, form: CommentForm) -> Markup
 def forum_comments(key: str, title: str | None = None, url: str | None = None) -> Markup:
     """Jinja global: the whole comment section for the host's page ``key``.
 
-    :param title: the page's title, shown to moderators.
+    Reads only: a thread that has no row yet shows an empty section, and its
+    form's ticket carries ``title`` and ``url`` to the first post, which
+    makes the row.
+
+    :param title: the page's title, shown to moderators (the key when not given).
     :param url: where the page lives, for redirects after posting; the
         current request's path when not given.
     """
     key = str(key)  # hosts often pass a post's numeric id
     try:
-        thread = threads.ensure_thread(get_state().db.session, key, title, url or request.path)
+        place = threads.page_place(key, title, url or request.path)
     except ValueError as error:
         # A page key the forum cannot store must not take the host's page down.
         current_app.logger.warning("forum: no comments for key %r: %s", key, error)
         return Markup(render_template("forum/_unavailable.html"))
-    return render_section(thread, key, comment_form(from_request=False))
+    session = get_state().db.session
+    with session.no_autoflush:
+        thread = threads.get_thread(session, key)
+    return render_section(thread, key, ticketed_form(place))
 
 
 def forum_comment_count(key: str) -> int:
@@ -206,5 +234,7 @@ def forum_comment_count(key: str) -> int:
 def forum_comment_counts(keys: Sequence[str]) -> dict[str, int]:
     """Jinja global: approved comments per key, for a listing page, in one query."""
     keys = list(keys)
-    counts = threads.comment_counts(get_state().db.session, [str(key) for key in keys])
+    session = get_state().db.session
+    with session.no_autoflush:
+        counts = threads.comment_counts(session, [str(key) for key in keys])
     return {key: counts[str(key)] for key in keys}

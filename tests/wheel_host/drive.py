@@ -11,8 +11,8 @@ import forum_plugin
 assert "site-packages" in forum_plugin.__file__, forum_plugin.__file__
 
 
-def token(html):
-    return re.search(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+def token(html, name="csrf_token"):
+    return re.search(rf'<input[^>]*name="{name}"[^>]*value="([^"]+)"', html).group(1)
 
 
 with app.app_context():
@@ -27,7 +27,7 @@ page = reader.get("/notes/harbour-visit").text
 time.sleep(2.1)  # a person takes a moment to write; a form sent sooner is taken for a robot's
 response = reader.post(
     "/forum/threads/harbour-visit/comments",
-    data={"csrf_token": token(page), "author_name": "ผู้อ่าน", "body": "Thank you — ขอบคุณ"},
+    data={"csrf_token": token(page), "forum_ticket": token(page, "forum_ticket"), "author_name": "ผู้อ่าน", "body": "Thank you — ขอบคุณ"},
 )
 assert response.status_code == 303, response.text
 comment_id = response.headers["Location"].rsplit("#comment-", 1)[1]

@@ -1,0 +1,113 @@
+"""An author against a moderator's decision, and readers' reports against a
+re-approval, and what holds.
+
+- Editing one's own comment, within the edit window, after a moderator
+  rejected it or marked it spam, or after readers' reports hid it (which
+  used to send it back to pending, or straight to approved in post mode):
+  refused like a comment that is not theirs; its status and text stay.
+  Deleting it is refused the same way.
+- Reporting a comment once after a moderator approved it again (which used
+  to hide it again at once): it stays published; the approval answered the
+  earlier reports, and only new ones count toward the threshold.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from forum_plugin.models import Comment, Flag, ModerationEvent
+
+from .. import hostapp
+from ..conftest import (
+    add_users,
+    comment_id_from,
+    csrf_token,
+    log_in,
+    moderate,
+    post_comment,
+    report,
+    status_of,
+)
+
+
+def body_of(app, comment_id: int) -> str:
+    with app.app_context():
+        return hostapp.db.session.get(Comment, comment_id).body_markdown
+
+
+def author_tries(author, comment_id: int) -> list[int]:
+    token = csrf_token(author.get("/posts/first-report").text)
+    opened = author.get(f"/forum/comments/{comment_id}/edit")
+    edited = author.post(f"/forum/comments/{comment_id}/edit", data={"csrf_token": token, "body": "undo the decision"})
+    deleted = author.post(f"/forum/comments/{comment_id}/delete", data={"csrf_token": token})
+    for answer in (opened, edited, deleted):
+        assert f"There is no comment #{comment_id}." in answer.text
+    return [opened.status_code, edited.status_code, deleted.status_code]
+
+
+@pytest.mark.parametrize("mode", ["pre", "post"])
+@pytest.mark.parametrize("decision, status", [("reject", "rejected"), ("spam", "spam")])
+def test_an_author_cannot_edit_away_a_moderators_decision(make_app, mode, decision, status):
+    app = make_app(FORUM_MODERATION=mode)
+    moderator, author = app.test_client(), app.test_client()
+    log_in(moderator, add_users(app)["moderator"])
+    comment_id = comment_id_from(post_comment(author, body="words a moderator refused"))
+    assert moderate(moderator, comment_id, decision).status_code == 303
+    assert author_tries(author, comment_id) == [404, 404, 404]
+    assert status_of(app, comment_id) == status
+    assert body_of(app, comment_id) == "words a moderator refused"
+
+
+def test_an_author_cannot_edit_a_comment_that_reports_hid(make_app):
+    app = make_app(FORUM_MODERATION="post", FORUM_FLAG_THRESHOLD=2)
+    author = app.test_client()
+    comment_id = comment_id_from(post_comment(author, body="words readers reported"))
+    for n in range(2):
+        assert report(app.test_client(), comment_id, address=f"198.51.100.{n + 1}").status_code == 200
+    assert status_of(app, comment_id) == "pending"
+    assert author_tries(author, comment_id) == [404, 404, 404]
+    assert status_of(app, comment_id) == "pending"
+    assert body_of(app, comment_id) == "words readers reported"
+
+
+def open_reports(app, comment_id: int) -> tuple[int, int, list[str]]:
+    """The comment's count of open reports, its cleared reports, and its audit reasons."""
+    with app.app_context():
+        session = hostapp.db.session
+        comment = session.get(Comment, comment_id)
+        cleared = session.scalars(select(Flag.id).where(Flag.comment_id == comment_id, Flag.cleared_at.is_not(None)))
+        reasons = session.scalars(select(ModerationEvent.reason).where(ModerationEvent.comment_id == comment_id)
+                                  .order_by(ModerationEvent.id))
+        return comment.flag_count, len(cleared.all()), list(reasons)
+
+
+@pytest.mark.parametrize("how", ["single", "bulk"])
+def test_one_report_after_a_re_approval_does_not_hide_the_comment_again(make_app, how):
+    app = make_app(FORUM_MODERATION="post", FORUM_FLAG_THRESHOLD=3)
+    moderator = app.test_client()
+    log_in(moderator, add_users(app)["moderator"])
+    comment_id = comment_id_from(post_comment(app.test_client(), body="a comment some readers dislike"))
+    for n in range(3):
+        report(app.test_client(), comment_id, address=f"198.51.100.{n + 1}")
+    assert status_of(app, comment_id) == "pending"
+    if how == "single":
+        assert moderate(moderator, comment_id, "approve").status_code == 303
+    else:
+        token = csrf_token(moderator.get("/forum/moderation/").text)
+        answer = moderator.post("/forum/moderation/bulk",
+                                data={"csrf_token": token, "action": "approve", "ids": [str(comment_id)]})
+        assert answer.status_code == 303
+    flags, cleared, reasons = open_reports(app, comment_id)
+    assert (status_of(app, comment_id), flags, cleared) == ("approved", 0, 3)
+    assert "cleared 3 reports" in reasons[-1]
+
+    assert report(app.test_client(), comment_id, address="198.51.100.4").status_code == 200
+    assert status_of(app, comment_id) == "approved"
+    again = report(app.test_client(), comment_id, address="198.51.100.1")
+    assert again.status_code == 400 and "already reported" in again.text
+    assert status_of(app, comment_id) == "approved"
+    for n in (5, 6):
+        report(app.test_client(), comment_id, address=f"198.51.100.{n}")
+    assert status_of(app, comment_id) == "pending"
+    assert open_reports(app, comment_id)[:2] == (3, 3)
