@@ -7,8 +7,12 @@ The values are read once, in :meth:`forum_plugin.Forum.init_app`.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, fields
+from pathlib import Path
 from typing import Any, Mapping
+
+from . import site_url
 
 PREFIX = "FORUM_"
 
@@ -52,9 +56,11 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_USE_TLS": False,
     "MAIL_USERNAME": None,
     "MAIL_PASSWORD": None,
-    # The absolute base ("https://example.org" or "https://example.org/blog")
-    # of every link in mail; None falls back to SERVER_NAME with
-    # PREFERRED_URL_SCHEME. Mail never builds links from a request's Host.
+    # The absolute base ("https://example.org" or "https://example.org/blog",
+    # where the app's "/" is) of every link in mail and feeds; None falls
+    # back to SERVER_NAME with PREFERRED_URL_SCHEME and APPLICATION_ROOT.
+    # Mail never builds links from a request's Host, and does not start
+    # without one of the two.
     "SITE_URL": None,
     # Who is told of new pending comments.
     "MODERATOR_EMAILS": (),
@@ -84,6 +90,11 @@ DEFAULTS: dict[str, Any] = {
 }
 
 MODERATION_MODES = ("pre", "post")
+NO_SITE_FOR_MAIL = (
+    "FORUM_MAIL_SERVER is set, but the forum does not know the site's address for the links in its mails: "
+    "set FORUM_SITE_URL (e.g. 'https://example.org', or 'https://example.org/blog' when the app lives under "
+    "/blog), or SERVER_NAME. Links in mail are never built from a request's Host header."
+)
 SANITIZERS = ("bleach", "nh3")
 
 
@@ -125,15 +136,18 @@ class Settings:
     translation_directories: tuple[str, ...]
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> Settings:
+    def from_config(cls, config: Mapping[str, Any], root_path: str | None = None) -> Settings:
         """Build settings from a Flask config that already holds every key.
+        Relative ``FORUM_TRANSLATION_DIRECTORIES`` are taken from ``root_path``
+        (the app's), else from the working directory.
 
         :raises ValueError: when a value is outside what the extension
             supports, naming the key.
         """
         values = {f.name: config[PREFIX + f.name.upper()] for f in fields(cls)}
-        for name in ("banned_words", "suspect_words", "moderator_emails", "translation_directories"):
+        for name in ("banned_words", "suspect_words", "moderator_emails"):
             values[name] = tuple(values[name])
+        values["translation_directories"] = translation_directories(values["translation_directories"], root_path)
         if values["moderation"] not in MODERATION_MODES:
             raise ValueError(f"FORUM_MODERATION must be one of {MODERATION_MODES}, not {values['moderation']!r}")
         if values["avatars"] not in (None, "identicon", "gravatar"):
@@ -143,7 +157,43 @@ class Settings:
         for name in ("max_depth", "max_length", "per_page"):
             if int(values[name]) < 1:
                 raise ValueError(f"FORUM_{name.upper()} must be at least 1")
+        if values["site_url"] is not None:
+            values["site_url"] = site_url.check_site_url(values["site_url"])
+        if values["mail_server"] and not (values["site_url"] or config.get("SERVER_NAME")):
+            raise ValueError(NO_SITE_FOR_MAIL)
         return cls(**values)
+
+
+def translation_directories(value: Any, root_path: str | None = None) -> tuple[str, ...]:
+    """``FORUM_TRANSLATION_DIRECTORIES`` (one path or a list of them) as
+    absolute paths, relative ones taken from ``root_path``.
+
+    :raises ValueError: when one is not a path, not a readable folder, or
+        holds no compiled forum catalog (``<locale>/LC_MESSAGES/forum.mo``).
+    """
+    key = PREFIX + "TRANSLATION_DIRECTORIES"
+    paths = [value] if isinstance(value, (str, os.PathLike)) else value
+    try:
+        paths = [os.fspath(path) for path in paths]
+    except TypeError:
+        raise ValueError(f"{key} must be a folder's path or a list of them, not {value!r}") from None
+    found = []
+    for path in paths:
+        if not isinstance(path, str) or not path:
+            raise ValueError(f"{key} must be a folder's path or a list of them, not {value!r}")
+        folder = Path(root_path or os.getcwd(), path).resolve()
+        shown = repr(path) if str(folder) == path else f"{path!r} ({folder})"
+        if not folder.is_dir():
+            raise ValueError(f"{key}: {shown} is not a folder")
+        if not os.access(folder, os.R_OK | os.X_OK):
+            raise ValueError(f"{key}: {shown} cannot be read by this process")
+        if not any(folder.glob("*/LC_MESSAGES/forum.mo")):
+            raise ValueError(
+                f"{key}: {shown} holds no compiled forum catalog (<locale>/LC_MESSAGES/forum.mo); "
+                f"run: pybabel compile -d {folder} -D forum"
+            )
+        found.append(str(folder))
+    return tuple(found)
 
 
 def apply_defaults(config: dict[str, Any]) -> None:

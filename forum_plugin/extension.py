@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import os
+import threading
 from typing import Any, Callable
 
-from flask import Flask
+from flask import Flask, appcontext_pushed
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event
 
-from . import i18n, policy, reasons, threads
+from . import i18n, identity, policy, reasons, threads
 from .cli import forum_cli
 from .config import Settings, apply_defaults
 from .importers.records import ImportedThread
-from .limits import make_limiter
+from .inputs import InputGuard
+from .limits import RateLimits
 from .models import Base
 from .state import EXTENSION_NAME, ForumState, get_state
-from .views import ThreadKeyConverter, make_blueprint, section
+from .views import ForumIdConverter, ThreadKeyConverter, make_blueprint, section
+
+# Two first requests of one app may finish its setup at the same time.
+_setup_lock = threading.Lock()
 
 
 def default_moderator_check(user: Any) -> bool:
@@ -31,23 +36,32 @@ def default_user_name(user: Any) -> str:
     return str(user.get_id())
 
 
-def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
-    cursor = dbapi_connection.cursor()
-    # Readers never wait for a writer, and writers queue instead of failing
-    # with "database is locked" when many readers post at once.
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=15000")
-    cursor.close()
-
-
-def _tune_sqlite(app: Flask, db: SQLAlchemy) -> None:
-    """Switch the app's SQLite databases to write-ahead logging."""
-    if "sqlalchemy" not in app.extensions:
+def _sqlite_pragmas(dbapi_connection, connection_record, connection_proxy) -> None:
+    """Tune each connection once, at its first checkout: also those the host
+    opened before the forum first ran."""
+    if connection_record.info.get("forum_tuned"):
         return
-    with app.app_context():
-        for engine in db.engines.values():
-            if engine.dialect.name == "sqlite" and not event.contains(engine, "connect", _sqlite_pragmas):
-                event.listen(engine, "connect", _sqlite_pragmas)
+    cursor = dbapi_connection.cursor()
+    # Writers queue instead of failing with "database is locked" when many
+    # readers post at once, and readers never wait for a writer.
+    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+    connection_record.info["forum_tuned"] = True
+
+
+def _tune_sqlite(db: SQLAlchemy) -> None:
+    """Switch the current app's SQLite databases to write-ahead logging."""
+    for engine in db.engines.values():
+        if engine.dialect.name == "sqlite" and not event.contains(engine, "checkout", _sqlite_pragmas):
+            event.listen(engine, "checkout", _sqlite_pragmas)
+
+
+def _finish_on_first_context(app: Flask, **extra: Any) -> None:
+    """Receiver of ``appcontext_pushed`` for an app whose setup is not finished."""
+    state = app.extensions.get(EXTENSION_NAME)
+    if state is not None and not state.setup_finished:
+        state.forum._finish_setup(app)
 
 
 class Forum:
@@ -79,6 +93,15 @@ class Forum:
         its own on ``SQLALCHEMY_DATABASE_URI``, by default an SQLite file in
         the instance folder.
 
+        The host's other extensions (Flask-SQLAlchemy, Flask-Login,
+        CSRFProtect, Flask-Babel, Flask-Mail) may be set up before or after
+        this call: what depends on them waits until the app first runs (its
+        first app context), when the database is chosen and SQLite tuned.
+
+        Adds to the app only the ``"forum"`` extension, the forum's blueprint
+        and its Jinja globals, the ``flask forum`` commands and a WSGI
+        middleware that checks request bodies sent to the forum's routes.
+
         :raises RuntimeError: when the forum is already set up on ``app``.
         :raises ValueError: when a ``FORUM_*`` value is not supported.
         """
@@ -87,13 +110,20 @@ class Forum:
                 "forum_plugin is already set up on this app. Call Forum(app) or forum.init_app(app) once per app."
             )
         apply_defaults(app.config)
-        settings = Settings.from_config(app.config)
-        db = db or self.db or app.extensions.get("sqlalchemy") or self._make_own_db(app)
-        app.extensions[EXTENSION_NAME] = ForumState(forum=self, db=db, settings=settings)
-        if settings.sqlite_wal:
-            _tune_sqlite(app, db)
+        settings = Settings.from_config(app.config, root_path=app.root_path)
+        app.extensions[EXTENSION_NAME] = ForumState(
+            forum=self,
+            settings=settings,
+            limiter=RateLimits(settings.ratelimit, settings.ratelimit_storage_uri),
+            db=db or self.db or app.extensions.get("sqlalchemy"),
+        )
+        appcontext_pushed.connect(_finish_on_first_context, sender=app)
+        identity.forget_on_logout(app)
         app.url_map.converters.setdefault("thread_key", ThreadKeyConverter)
-        app.register_blueprint(make_blueprint(make_limiter(app)), url_prefix=settings.url_prefix)
+        app.url_map.converters.setdefault("forum_id", ForumIdConverter)
+        blueprint = make_blueprint()
+        app.register_blueprint(blueprint, url_prefix=settings.url_prefix)
+        app.wsgi_app = InputGuard(app, app.wsgi_app, f"{blueprint.name}.", settings.max_length)
         app.add_template_global(section.forum_comments, "forum_comments")
         app.add_template_global(section.forum_comment_count, "forum_comment_count")
         app.add_template_global(section.forum_comment_counts, "forum_comment_counts")
@@ -109,6 +139,21 @@ class Forum:
         app.add_template_global(i18n.page_language, "forum_lang")
         app.add_template_global(i18n.status_name, "forum_status")
         app.cli.add_command(forum_cli)
+
+    def _finish_setup(self, app: Flask) -> None:
+        """What waits for the app's first context: the database (the host's
+        Flask-SQLAlchemy if it has one by now, else the forum's own) and
+        SQLite's tuning."""
+        with _setup_lock:
+            state = app.extensions[EXTENSION_NAME]
+            if state.setup_finished:
+                return
+            if state.db is None:
+                state.db = app.extensions.get("sqlalchemy") or self._make_own_db(app)
+            if state.settings.sqlite_wal:
+                _tune_sqlite(state.db)
+            state.setup_finished = True
+            appcontext_pushed.disconnect(_finish_on_first_context, sender=app)
 
     def _make_own_db(self, app: Flask) -> SQLAlchemy:
         os.makedirs(app.instance_path, exist_ok=True)

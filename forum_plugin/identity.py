@@ -1,27 +1,52 @@
 """Who is asking: the reader's account, moderator status, name, address
-hash, and the pending comments their session remembers."""
+hash, and what their session remembers of their own comments.
+
+The session remembers two things for the reader: the pending comments they
+may see ("forum_pending") and the edit tokens of comments they wrote without
+an account ("forum_authored"). Both are stored with the account that made
+them (None for an anonymous visitor) and are dropped as soon as another
+account, or nobody, is signed in on that browser — and on Flask-Login's
+``user_logged_out``. So nothing carries over from an anonymous visit into an
+account either.
+"""
 
 from __future__ import annotations
 
 import hmac
 from typing import Any
 
-from flask import current_app, request, session
-from flask_login import AnonymousUserMixin, current_user
+from flask import Flask, current_app, request, session
 
 from .privacy import hash_ip, keyed_digest
 from .state import get_state
 
+try:
+    import flask_login
+except ImportError:  # an anonymous-only site need not install it
+    flask_login = None
+
 SESSION_KEY = "forum_pending"
+AUTHORSHIP_KEY = "forum_authored"
 # Enough for any reader's recent comments, small enough for a cookie.
 REMEMBERED_PENDING = 30
 
 
+class Anonymous:
+    """The reader on a site without Flask-Login, or before anyone signs in."""
+
+    is_authenticated = False
+    is_active = False
+    is_anonymous = True
+
+    def get_id(self) -> None:
+        return None
+
+
 def current_reader() -> Any:
     """The logged-in user, or an anonymous one when the host has no Flask-Login."""
-    if getattr(current_app, "login_manager", None) is None:
-        return AnonymousUserMixin()
-    return current_user._get_current_object()
+    if flask_login is None or getattr(current_app, "login_manager", None) is None:
+        return Anonymous()
+    return flask_login.current_user._get_current_object()
 
 
 def is_moderator(user: Any) -> bool:
@@ -40,17 +65,43 @@ def client_ip_hash() -> str | None:
     return hash_ip(current_app.secret_key or "", request.remote_addr)
 
 
+def _held(key: str) -> Any:
+    """What the session keeps under ``key`` for the reader signed in now;
+    whatever another account (or an anonymous visit) left there is dropped."""
+    held = session.get(key)
+    if held is None:
+        return None
+    if not isinstance(held, dict) or held.get("account", "") != account_id(current_reader()):
+        session.pop(key, None)
+        return None
+    return held.get("items")
+
+
+def _hold(key: str, items: Any) -> None:
+    session[key] = {"account": account_id(current_reader()), "items": items}
+
+
+def forget_reader(*_: Any, **__: Any) -> None:
+    """Drop what the session remembers of the reader's comments (a receiver of ``user_logged_out``)."""
+    session.pop(SESSION_KEY, None)
+    session.pop(AUTHORSHIP_KEY, None)
+
+
+def forget_on_logout(app: Flask) -> None:
+    """Clear the reader's remembered comments whenever Flask-Login logs someone out of ``app``."""
+    if flask_login is not None:
+        flask_login.user_logged_out.connect(forget_reader, sender=app)
+
+
 def remember_pending(comment_id: int) -> None:
     """Let this reader's session show them their own pending comment."""
-    remembered = [i for i in session.get(SESSION_KEY, []) if i != comment_id]
-    session[SESSION_KEY] = [*remembered, comment_id][-REMEMBERED_PENDING:]
+    remembered = [i for i in own_pending_ids() if i != comment_id]
+    _hold(SESSION_KEY, [*remembered, comment_id][-REMEMBERED_PENDING:])
 
 
 def own_pending_ids() -> list[int]:
-    return [i for i in session.get(SESSION_KEY, []) if isinstance(i, int)]
-
-
-AUTHORSHIP_KEY = "forum_authored"
+    held = _held(SESSION_KEY)
+    return [i for i in held if isinstance(i, int)] if isinstance(held, list) else []
 
 
 def authorship_token(comment_id: int) -> str:
@@ -58,11 +109,17 @@ def authorship_token(comment_id: int) -> str:
     return keyed_digest(current_app.secret_key or "", "forum-author", str(comment_id))[:32]
 
 
+def _authorship_tokens() -> dict[str, str]:
+    held = _held(AUTHORSHIP_KEY)
+    return {k: v for k, v in held.items() if isinstance(v, str)} if isinstance(held, dict) else {}
+
+
 def remember_authorship(comment) -> None:
     """Keep the token of a comment this (anonymous) reader wrote in their session."""
-    held = {k: v for k, v in session.get(AUTHORSHIP_KEY, {}).items()}
+    held = _authorship_tokens()
+    held.pop(str(comment.id), None)
     held[str(comment.id)] = authorship_token(comment.id)
-    session[AUTHORSHIP_KEY] = dict(list(held.items())[-REMEMBERED_PENDING:])
+    _hold(AUTHORSHIP_KEY, dict(list(held.items())[-REMEMBERED_PENDING:]))
 
 
 def wrote(reader: Any, comment) -> bool:
@@ -70,10 +127,10 @@ def wrote(reader: Any, comment) -> bool:
     token their session holds."""
     if comment.author_id is not None:
         return account_id(reader) == comment.author_id
-    token = session.get(AUTHORSHIP_KEY, {}).get(str(comment.id))
+    token = _authorship_tokens().get(str(comment.id))
     return bool(token) and hmac.compare_digest(token, authorship_token(comment.id))
 
 
 def authored_ids() -> set[int]:
     """The comments this session's anonymous reader wrote (tokens unchecked: for showing controls only)."""
-    return {int(k) for k in session.get(AUTHORSHIP_KEY, {}) if k.isdigit()}
+    return {int(k) for k in _authorship_tokens() if k.isascii() and k.isdigit()}

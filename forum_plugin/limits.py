@@ -1,49 +1,110 @@
-"""Rate limits on posting and reporting (Flask-Limiter).
+"""The forum's own rate limits on posting and reporting, on the ``limits`` package.
 
-Counted per client address, ``request.remote_addr``: behind a proxy, the
-host declares it with werkzeug's ``ProxyFix`` so the address is the
-reader's, and ``X-Forwarded-For`` is never trusted otherwise. Counts live
-in memory unless the host sets ``RATELIMIT_STORAGE_URI`` (Redis, for sites
-with several worker processes). Moderators are not limited.
+Each request is counted per client and per scope ("post", "report") against
+every limit of ``FORUM_RATELIMIT``. A client is ``request.remote_addr`` as
+:func:`~forum_plugin.privacy.address_group` sees it: an IPv4 address, or a
+whole IPv6 /64. Behind a proxy, the host declares it with werkzeug's
+``ProxyFix`` so the address is the reader's; ``X-Forwarded-For`` is never
+trusted otherwise. Counts live in ``FORUM_RATELIMIT_STORAGE_URI``: memory by
+default (right for one process), Redis for several workers. Moderators are
+not limited.
+
+The host's ``RATELIMIT_*`` settings and its own Flask-Limiter are never read
+nor touched: the forum's limits apply to the forum's views and to nothing else.
 """
 
 from __future__ import annotations
 
-from flask import Flask, request
-from flask_limiter import Limiter
+import math
+import time
+from functools import wraps
+
+from flask import current_app, request
+from limits import RateLimitItem, parse_many
+from limits.errors import ConfigurationError
+from limits.storage import storage_from_string
+from limits.strategies import FixedWindowRateLimiter
+from werkzeug.exceptions import TooManyRequests
 
 from .i18n import gettext
 from .identity import current_reader, is_moderator
+from .privacy import address_group
 from .state import get_state
+
+# Keeps the forum's counts apart from anything else kept in a shared storage.
+NAMESPACE = "forum_plugin"
+
+
+class RateLimits:
+    """``FORUM_RATELIMIT`` counted in one storage, for one app.
+
+    :raises ValueError: when the limits or the storage URI cannot be used,
+        naming the setting.
+    """
+
+    def __init__(self, limits: str, storage_uri: str) -> None:
+        self.description = limits
+        self.items: tuple[RateLimitItem, ...] = _parsed(limits)
+        self.strategy = FixedWindowRateLimiter(_storage(storage_uri))
+
+    def wait_needed(self, scope: str, client: str) -> int | None:
+        """Count one request of ``client`` in ``scope``: the seconds it must
+        wait when that was one too many for a limit, else None."""
+        for item in self.items:
+            if not self.strategy.hit(item, NAMESPACE, scope, client):
+                reset_at, _ = self.strategy.get_window_stats(item, NAMESPACE, scope, client)
+                return max(1, math.ceil(reset_at - time.time()))
+        return None
+
+
+def _parsed(limits: str) -> tuple[RateLimitItem, ...]:
+    if not limits:
+        return ()
+    try:
+        return tuple(parse_many(limits))
+    except ValueError:
+        raise ValueError(f"FORUM_RATELIMIT must read like '5/minute;30/hour', not {limits!r}") from None
+
+
+def _storage(uri: str):
+    try:
+        return storage_from_string(uri)
+    except ConfigurationError as error:
+        raise ValueError(f"FORUM_RATELIMIT_STORAGE_URI {uri!r} cannot be used: {error}") from None
 
 
 def client_address() -> str:
-    return request.remote_addr or "unknown"
+    """Who is counted: the reader's address, an IPv6 one by its /64."""
+    return address_group(request.remote_addr) or "unknown"
 
 
-def _limit() -> str:
-    return get_state().settings.ratelimit
-
-
-def _moderator_asking() -> bool:
-    return is_moderator(current_reader())
-
-
-def _message() -> str:
+def _message(limits: RateLimits) -> str:
     return gettext(
         "You are sending comments or reports faster than this site allows (%(limit)s). "
         "Please wait a little and try again.",
-        limit=_limit().replace(";", ", "),
+        limit=limits.description.replace(";", ", "),
     )
 
 
-def make_limiter(app: Flask) -> Limiter:
-    """A limiter for one app, counting in ``RATELIMIT_STORAGE_URI`` (memory by
-    default: right for one process, not for several workers)."""
-    storage = app.config.get("RATELIMIT_STORAGE_URI") or "memory://"
-    return Limiter(client_address, app=app, default_limits=[], storage_uri=storage)
+def _wait_needed(limits: RateLimits, scope: str) -> int | None:
+    try:
+        return limits.wait_needed(scope, client_address())
+    except Exception:  # the storage's own client errors (Redis down): a reader is not refused for them
+        current_app.logger.exception("The forum's rate-limit storage failed; this request was not counted.")
+        return None
 
 
-def limited(limiter: Limiter, view, scope: str):
-    """``view`` under FORUM_RATELIMIT, counted apart for each ``scope``."""
-    return limiter.limit(_limit, scope=scope, exempt_when=_moderator_asking, error_message=_message)(view)
+def limited(view, scope: str):
+    """``view``, its POSTs under ``FORUM_RATELIMIT``, counted apart for each ``scope``:
+    one too many is a 429 with the forum's message and a Retry-After header."""
+
+    @wraps(view)
+    def counted(*args, **kwargs):
+        if request.method == "POST" and not is_moderator(current_reader()):
+            limits = get_state().limiter
+            wait = _wait_needed(limits, scope)
+            if wait is not None:
+                raise TooManyRequests(_message(limits), retry_after=wait)
+        return view(*args, **kwargs)
+
+    return counted

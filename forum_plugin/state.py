@@ -12,17 +12,33 @@ from .config import Settings
 
 if TYPE_CHECKING:
     from .extension import Forum
+    from .limits import RateLimits
 
 EXTENSION_NAME = "forum"
+NOT_SET_UP = "forum_plugin is not set up on this app: call Forum(app) or forum.init_app(app)"
 
 
-@dataclass(frozen=True)
+@dataclass
 class ForumState:
+    """One app's forum. ``db`` is None until the app first runs when
+    ``init_app`` had none to use: the host may set Flask-SQLAlchemy up later."""
+
     forum: Forum
-    db: SQLAlchemy
     settings: Settings
+    limiter: RateLimits
+    db: SQLAlchemy | None = None
+    setup_finished: bool = False
 
 
 def get_state() -> ForumState:
-    """The forum state of the current app."""
-    return current_app.extensions[EXTENSION_NAME]
+    """The forum state of the current app.
+
+    :raises RuntimeError: when the forum is not set up on the current app.
+    """
+    app = current_app._get_current_object()
+    state = app.extensions.get(EXTENSION_NAME)
+    if state is None:
+        raise RuntimeError(NOT_SET_UP)
+    if not state.setup_finished:
+        state.forum._finish_setup(app)
+    return state
