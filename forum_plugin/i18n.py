@@ -2,9 +2,13 @@
 
 The host chooses the language. When the app has Flask-Babel set up
 (``"babel" in app.extensions``), the forum's strings come from
-``forum_plugin/translations/<lang>/LC_MESSAGES/forum.mo`` in the locale the
-host's locale selector picks (``flask_babel.get_locale()``), and dates are
-formatted for that locale and the host's time zone. Without Flask-Babel, and
+``<dir>/<lang>/LC_MESSAGES/forum.mo`` in the locale the host's locale
+selector picks (``flask_babel.get_locale()``), and dates are formatted for
+that locale and the host's time zone. The folders are the host's
+``FORUM_TRANSLATION_DIRECTORIES``, then ``forum_plugin/translations``; a
+string is taken from the first that translates it, so a host can add a
+language or change one string of a shipped one. The host's own domain
+(``messages``) and its ``BABEL_TRANSLATION_DIRECTORIES`` are never read. Without Flask-Babel, and
 outside a request (the CLI, mail digests), everything is English and dates
 read "1 May 2026, 09:30 UTC", as before translations existed.
 
@@ -23,55 +27,80 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime, time, timezone
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import flask_babel
 from babel import Locale
 from babel.dates import format_date, format_time
+from babel.support import Translations
 from flask import current_app, has_request_context
-from flask_babel import Domain
 from flask_babel.speaklater import LazyString
 from markupsafe import Markup, escape
 
 from . import reasons
 from .resources import PACKAGE
+from .state import EXTENSION_NAME
 
 DOMAIN = "forum"
 TRANSLATIONS = PACKAGE / "translations"
 # The language the msgids are written in.
 SOURCE_LANGUAGE = "en"
 
-_domain = Domain(translation_directories=[str(TRANSLATIONS)], domain=DOMAIN)
-
-
-try:  # the request context without two proxies: this runs for every string and date on a page
-    from flask.globals import _cv_request
-except ImportError:  # pragma: no cover - a Flask that moved it
-    _cv_request = None
 
 
 def babel_active() -> bool:
     """Whether this request is translated: the host set up Flask-Babel."""
-    if _cv_request is None:  # pragma: no cover
-        return has_request_context() and "babel" in current_app.extensions
-    context = _cv_request.get(None)
-    return context is not None and "babel" in context.app.extensions
+    return has_request_context() and "babel" in current_app.extensions
+
+
+def _folders() -> tuple[str, ...]:
+    """The current app's catalog folders, the host's first."""
+    state = current_app.extensions.get(EXTENSION_NAME)
+    return (*state.settings.translation_directories, str(TRANSLATIONS)) if state else (str(TRANSLATIONS),)
+
+
+@lru_cache(maxsize=256)
+def _catalog(folders: tuple[str, ...], locale: Locale) -> Translations | None:
+    """The forum's strings for ``locale`` from ``folders``, a string from
+    the first folder that has it; None when no folder has the locale."""
+    found = [
+        catalog
+        for folder in folders
+        if isinstance(catalog := Translations.load(folder, [locale], DOMAIN), Translations)
+    ]
+    if not found:
+        return None
+    merged = Translations(domain=DOMAIN)
+    for catalog in reversed(found):  # the first folder's strings written last, over the others
+        merged.merge(catalog)
+    merged.plural = found[0].plural  # merge() keeps only the messages
+    return merged
+
+
+def _translations() -> Translations | None:
+    """This request's catalog; None when it is not translated (no request,
+    no Flask-Babel, no locale, or no catalog for it)."""
+    if not babel_active():
+        return None
+    locale = flask_babel.get_locale()
+    return None if locale is None else _catalog(_folders(), locale)
 
 
 def gettext(string: str, **variables: Any) -> str:
     """``string`` in the reader's language, formatted with ``variables``."""
-    if babel_active():
-        return _domain.gettext(string, **variables)
-    return string % variables if variables else string
+    catalog = _translations()
+    text = string if catalog is None else catalog.ugettext(string)
+    return text % variables if variables else text
 
 
 def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
     """The form of ``singular``/``plural`` for ``num`` in the reader's
     language; ``%(num)d`` in the text is ``num``."""
     variables.setdefault("num", num)
-    if babel_active():
-        return _domain.ngettext(singular, plural, num, **variables)
-    return (singular if num == 1 else plural) % variables
+    catalog = _translations()
+    text = (singular if num == 1 else plural) if catalog is None else catalog.ungettext(singular, plural, num)
+    return text % variables
 
 
 class LazyText(LazyString):
@@ -141,7 +170,8 @@ def template_pgettext(context: str, string: str, **variables: Any) -> Markup:
     """Jinja global ``forum_p``: like ``forum_``, for a short English word
     that other languages translate differently in another place ("By" a
     moderator, ban "By" email); ``context`` tells the two apart."""
-    text = _domain.get_translations().upgettext(context, string) if babel_active() else string
+    catalog = _translations()
+    text = string if catalog is None else catalog.upgettext(context, string)
     text = Markup(escape(text))
     return text % variables if variables else text
 
@@ -149,30 +179,32 @@ def template_pgettext(context: str, string: str, **variables: Any) -> Markup:
 def template_ngettext(singular: str, plural: str, num: int, **variables: Any) -> Markup:
     """Jinja global ``forum_n``: :func:`ngettext` for templates, escaped like ``forum_``."""
     variables.setdefault("num", num)
-    if babel_active():
-        text = _domain.get_translations().ungettext(singular, plural, num)
-    else:
-        text = singular if num == 1 else plural
+    catalog = _translations()
+    text = (singular if num == 1 else plural) if catalog is None else catalog.ungettext(singular, plural, num)
     return Markup(escape(text)) % variables
 
 
 @lru_cache(maxsize=None)
+def _languages_in(folders: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(
+        path.parent.parent.name for folder in folders for path in Path(folder).glob(f"*/LC_MESSAGES/{DOMAIN}.mo")
+    )
+
+
 def available_languages() -> tuple[str, ...]:
     """The languages the forum ships a catalog for, besides English."""
-    if not TRANSLATIONS.is_dir():
-        return ()
-    return tuple(sorted(path.parent.parent.name for path in TRANSLATIONS.glob(f"*/LC_MESSAGES/{DOMAIN}.mo")))
+    return tuple(sorted(_languages_in((str(TRANSLATIONS),))))
 
 
 def page_language() -> str:
     """The ``lang`` of the forum's own pages: the reader's locale when the
-    forum has a catalog for it, else English."""
+    forum or the host has a catalog for it, else English."""
     if babel_active():
         locale = flask_babel.get_locale()
         if locale is not None:
-            shipped = available_languages()
+            known = _languages_in(_folders())
             for candidate in (str(locale), locale.language):
-                if candidate in shipped:
+                if candidate in known:
                     return candidate.replace("_", "-")
     return SOURCE_LANGUAGE
 

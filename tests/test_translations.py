@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from babel.dates import format_date, format_time
 from babel.messages.extract import extract_from_dir
-from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, request
@@ -25,9 +24,14 @@ from sqlalchemy import select
 from forum_plugin import Forum, i18n
 from forum_plugin.models import Comment
 
+try:
+    from babel.messages.frontend import parse_mapping_cfg
+except ImportError:  # Babel < 2.14 names it parse_mapping
+    from babel.messages.frontend import parse_mapping as parse_mapping_cfg
+
 from . import hostapp
 from .browser import chromium, copy_session_cookie, live_server
-from .conftest import add_users, csrf_token, log_in, text_of
+from .conftest import add_users, csrf_token, form_fields, log_in, text_of
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "forum_plugin" / "translations"
@@ -103,7 +107,7 @@ def post(client, lang: str | None = None, slug: str = "first-report", headers=No
     query = f"?lang={lang}" if lang else ""
     page = client.get(f"/posts/{slug}{query}")
     assert page.status_code == 200
-    data = {"csrf_token": csrf_token(page.text), "author_name": "Mali", "body": "Thank you for this report."}
+    data = {**form_fields(page.text), "author_name": "Mali", "body": "Thank you for this report."}
     data.update(fields)
     data = {key: value for key, value in data.items() if value is not None}
     return client.post(f"/forum/threads/{slug}/comments{query}", data=data, headers=headers or {})
