@@ -313,6 +313,10 @@ def test_every_string_is_translated(lang):
             assert placeholders(string) == placeholders(sources[-1]), f"{lang}: {msgid!r} -> {string!r}"
 
 
+def without_header(messages: dict) -> dict:
+    return {msgid: text for msgid, text in messages.items() if msgid != ""}
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_compiled_catalogs_are_current(lang):
     """The shipped .mo says what its .po says (else: pybabel compile -d forum_plugin/translations -D forum)."""
@@ -322,7 +326,8 @@ def test_the_compiled_catalogs_are_current(lang):
     fresh = gettext.GNUTranslations(compiled)
     with open(TRANSLATIONS / lang / "LC_MESSAGES" / "forum.mo", "rb") as mo:
         shipped = gettext.GNUTranslations(mo)
-    assert shipped._catalog == fresh._catalog
+    # The header names the Babel that compiled it; the messages are what count.
+    assert without_header(shipped._catalog) == without_header(fresh._catalog)
     assert i18n.available_languages() == LANGUAGES
 
 
@@ -418,21 +423,26 @@ def test_stored_times_read_the_same_for_people_and_machines():
 @pytest.mark.parametrize(
     ("lang", "zone", "expected"),
     [
-        ("th", "Asia/Bangkok", "1 พ.ค. 2026 16:03 น."),
+        ("th", "Asia/Bangkok", "1 พ.ค. 2026 16:03"),
         ("zh", "Asia/Shanghai", "2026年5月1日 17:03"),
-        ("th", "UTC", "1 พ.ค. 2026 09:03 น."),
+        ("th", "UTC", "1 พ.ค. 2026 09:03"),
         ("en", "America/New_York", "May 1, 2026, 5:03\u202fAM"),
-        ("th", "Asia/Bangkok", "2 พ.ค. 2026 00:03 น."),
+        ("th", "Asia/Bangkok", "2 พ.ค. 2026 00:03"),
     ],
 )
 def test_dates_in_the_readers_locale_and_the_hosts_time_zone(lang, zone, expected):
     app = Flask(__name__)
     Babel(app, locale_selector=lambda: lang, timezone_selector=lambda: zone)
     moment = datetime(2026, 5, 1, 17 if expected.startswith("2 ") else 9, 3, 7)
+
+    def shown() -> str:
+        # Thai times end in "น." since CLDR 44 (Babel 2.14); Babel 2.12 writes them bare.
+        return i18n.localized_time(moment).removesuffix(" น.")
+
     with app.test_request_context():
-        assert i18n.localized_time(moment) == expected
+        assert shown() == expected
         # The same again, from what was remembered, and with the locale
         # and time zone looked up once for a whole page.
-        assert i18n.localized_time(moment) == expected
+        assert shown() == expected
         with i18n.one_clock():
-            assert i18n.localized_time(moment) == expected
+            assert shown() == expected
