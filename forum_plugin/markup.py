@@ -10,14 +10,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from html import escape as html_escape
+from html import unescape
 from typing import Callable, Iterator
 
 import bleach
 import nh3
 from bleach.html5lib_shim import Filter
 from bleach.linkifier import TLDS
-from markdown_it import MarkdownIt, rules_inline
+from markdown_it import MarkdownIt, rules_block, rules_inline
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
+from markupsafe import escape
 
 ALLOWED_TAGS = ("p", "br", "a", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li")
 ALLOWED_ATTRIBUTES = {"a": ("href", "title")}
@@ -56,25 +60,56 @@ def _bounded_scheme_search(rule: Callable[[StateInline, bool], bool]) -> Callabl
     return linkify
 
 
+# markdown-it-py before 4.0 looks for the end of a link reference definition
+# ("[x]: url") by reading every following line up to a blank one, so a body
+# of many definitions, one per line, takes quadratic time. A definition is
+# looked for in the next lines only; a longer one reads as a paragraph.
+_REFERENCE_WINDOW = 32
+
+
+def _bounded_reference(rule: Callable[[StateBlock, int, int, bool], bool]) -> Callable[[StateBlock, int, int, bool], bool]:
+    def reference(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+        line_max = state.lineMax
+        state.lineMax = min(line_max, start_line + _REFERENCE_WINDOW)
+        try:
+            return rule(state, start_line, min(end_line, state.lineMax), silent)
+        finally:
+            state.lineMax = line_max
+
+    return reference
+
+
+def _text(self, tokens, idx, options, env) -> str:
+    return html_escape(tokens[idx].content, quote=False)
+
+
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": True, "breaks": True})
     md.enable("linkify")
     md.disable(list(_DISABLED_RULES))
     md.inline.ruler.at("linkify", _bounded_scheme_search(rules_inline.linkify))
+    md.block.ruler.at("reference", _bounded_reference(rules_block.reference))
     # The domains bleach's linkifier used to link, so bare "site.travel" stays a link.
     md.linkify.tlds(list(TLDS), keep_old=True)
+    # Quotes in text need no escaping; as "&quot;" each would cost a sanitizer a reference.
+    md.add_render_rule("text", _text)
     return md
 
 
 class _LinkRel(Filter):
     """Every link leaves with the forum's rel (the sanitizer has already
-    dropped whatever rel the HTML had)."""
+    dropped whatever rel the HTML had), and without an href that
+    :func:`safe_href` refuses: older bleach reads "java\u200bscript:" as a
+    relative link (and hands filters "&#8203;" undecoded)."""
 
     def __iter__(self) -> Iterator[dict]:
         for token in super().__iter__():
             if token["type"] == "StartTag" and token["name"] == "a":
-                token["data"] = {**(token["data"] or {}), (None, "rel"): LINK_REL}
+                attributes = dict(token["data"] or {})
+                if not safe_href(unescape(attributes.get((None, "href"), ""))):
+                    del attributes[(None, "href")]
+                token["data"] = {**attributes, (None, "rel"): LINK_REL}
             yield token
 
 
@@ -216,13 +251,54 @@ def sanitize_imported(html: str, sanitizer: str = "bleach") -> str:
     return clean("".join(f"<p>{p.replace(chr(10), '<br>')}</p>" for p in paragraphs)).strip()
 
 
+# The markup work a comment may cost. Markdown's time grows with the
+# characters it acts on (a "[" costs it the most: it looks for the end of a
+# link), linkify's with the addresses it finds, and a sanitizer's with the
+# elements and character references in the HTML. A body beyond either
+# budget is shown as plain text, which keeps every comment of up to
+# FORUM_MAX_LENGTH characters under 50 ms of markup work with either
+# sanitizer (see benchmarks/adversarial.py); no comment a person writes
+# comes near them.
+_ACTIVE = re.compile(r"[\[\]()*_!`~\\|\n]")
+# What makes a character reference in the HTML, or an address to link.
+_COSTLY = re.compile(r"[&<>]|\w\.\w|://|@")
+_BRACKET_WEIGHT = 5
+_COSTLY_WEIGHT = 3
+MAX_MARKUP_CHARACTERS = 1500
+MAX_ELEMENTS = 400
+
+
+def _markup_characters(source: str) -> int:
+    """The characters of ``source`` Markdown acts on, weighted by what they
+    cost: a "[" five; "&", "<", ">", a dot or "@" inside a word or a "://"
+    three; "*", "_", "(", a line break and the like one."""
+    return (
+        len(_ACTIVE.findall(source))
+        + (_BRACKET_WEIGHT - 1) * source.count("[")
+        + _COSTLY_WEIGHT * len(_COSTLY.findall(source))
+    )
+
+
+def plain_text_html(source: str) -> str:
+    """``source`` as text: escaped, in paragraphs and lines, without markup.
+    Made safe by escaping alone, so no sanitizer needs to read it."""
+    paragraphs = [part.strip("\n") for part in _BLANK_LINES.split(source.replace("\r\n", "\n")) if part.strip()]
+    return "".join(f"<p>{'<br>'.join(escape(line) for line in part.split(chr(10)))}</p>" for part in paragraphs)
+
+
 def render(source: str, sanitizer: str = "bleach") -> str:
-    """Turn a reader's Markdown into the HTML stored with the comment.
+    """Turn a reader's Markdown into the HTML stored with the comment; a
+    body whose markup would cost more than the budget, as plain text.
 
     :param source: the body as the reader wrote it.
     :param sanitizer: ``"bleach"`` or ``"nh3"``.
     """
-    return SANITIZERS[sanitizer](markdown_to_html(source)).strip()
+    if _markup_characters(source) > MAX_MARKUP_CHARACTERS:
+        return plain_text_html(source)
+    html = markdown_to_html(source)
+    if html.count("<") > 2 * MAX_ELEMENTS:  # an opening and a closing tag each
+        return plain_text_html(source)
+    return SANITIZERS[sanitizer](html).strip()
 
 
 def count_links(html: str) -> int:

@@ -156,3 +156,46 @@ def test_imported_addresses_with_other_schemes_stay_text():
 
     html = sanitize_imported("Files at ftp://files.example.org/x and irc://chat.example.org", "bleach")
     assert html == "<p>Files at ftp://files.example.org/x and irc://chat.example.org</p>"
+
+
+@pytest.mark.parametrize("sanitizer", SANITIZERS)
+def test_reference_style_links_still_work(sanitizer):
+    """Reference definitions are looked for in a bounded window of lines (on
+    markdown-it-py 3 the unbounded search is quadratic); ordinary ones link."""
+    html = render('See [the report][r] and [notes].\n\n[r]: https://example.org/r "Report"\n[notes]: /notes\n', sanitizer)
+    assert [attrs["href"] for tag, attrs in elements(html) if tag == "a"] == ["https://example.org/r", "/notes"]
+    assert "[r]:" not in html and "[notes]:" not in html
+
+
+@pytest.mark.parametrize("sanitizer", SANITIZERS)
+def test_a_body_with_more_markup_than_the_budget_is_shown_as_plain_text(sanitizer):
+    """Past the markup budget (what keeps any comment under 50 ms of markup
+    work), the text is shown as it was typed: escaped, in its paragraphs
+    and lines, with nothing made a link or a tag."""
+    body = "[" * 400 + "\n\n<b>bold</b> & *not emphasis* https://example.org\nsecond line"
+    assert render(body, sanitizer) == (
+        "<p>" + "[" * 400 + "</p>"
+        "<p>&lt;b&gt;bold&lt;/b&gt; &amp; *not emphasis* https://example.org<br>second line</p>"
+    )
+
+
+@pytest.mark.parametrize("sanitizer", SANITIZERS)
+def test_a_body_that_would_make_too_many_elements_is_shown_as_plain_text(sanitizer):
+    body = "a\n" * 900  # nine hundred hard line breaks
+    html = render(body, sanitizer)
+    assert html.startswith("<p>a<br>a<br>") and html.count("<br>") == 899
+
+
+@pytest.mark.parametrize("sanitizer", SANITIZERS)
+def test_a_long_comment_as_people_write_them_keeps_its_markdown(sanitizer):
+    prose = "We met families at the crossing who had waited for days without news of their relatives. " * 4
+    paragraph = prose + "The *full* notes are in [the report](https://example.org/r) (page 3), \"as told\".\n\n"
+    body = (paragraph * 30)[:10_000]
+    html = render(body, sanitizer)
+    assert html.count("<em>full</em>") >= 20 and html.count('href="https://example.org/r"') >= 20
+    assert '"as told"' in html  # quotes in text are left as they are
+
+
+def test_text_quotes_are_not_escaped_but_attribute_quotes_are():
+    html = render('[a "b"](https://example.org/?q="x") said "so"', "bleach")
+    assert 'said "so"' in html and 'href="https://example.org/?q=%22x%22"' in html
