@@ -5,7 +5,8 @@ WSGI middleware in front of the host's app (:class:`InputGuard`), before any
 code of the host or the forum can parse it: a body larger than what a comment
 can need is refused unread (or, sent in chunks, after reading just past the
 cap); the rest is checked strictly — urlencoded fields, every part of a
-multipart body (names, filenames, values), every string of a JSON body —
+multipart body (names, filenames, values), a JSON body (an object of
+strings, as a form would send, without lone surrogates) —
 for bytes that are not UTF-8 and for NUL characters. Flask is then handed
 exactly the bytes that were checked, or an empty body when they were
 refused, and the blueprint answers the refusal with the forum's own page
@@ -119,17 +120,28 @@ def _multipart_problem(body: bytes, boundary: str | None) -> str | None:
             return problem
 
 
-def _strings_in(value: Any) -> Iterable[str]:
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            yield item
-        elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
+def _json_fields(value: Any) -> Iterable[str] | None:
+    """The strings of a JSON body that reads as a form (Flask-WTF takes a
+    JSON object for one): an object whose values are strings or lists of
+    strings. None for any other shape, which no form of the forum sends."""
+    if not isinstance(value, dict):
+        return None
+    strings = list(value)
+    for item in value.values():
+        items = item if isinstance(item, list) else [item]
+        if not all(isinstance(text, str) for text in items):
+            return None
+        strings.extend(items)
+    return strings
+
+
+def _is_unicode_text(text: str) -> bool:
+    """No lone surrogate ("\\ud800" in JSON): no database can store one."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _json_problem(body: bytes) -> str | None:
@@ -139,7 +151,12 @@ def _json_problem(body: bytes) -> str | None:
         return "not utf-8"
     except (ValueError, RecursionError):
         return "malformed"
-    return "nul" if any("\x00" in text for text in _strings_in(value)) else None
+    strings = _json_fields(value)
+    if strings is None:
+        return "malformed"
+    if not all(_is_unicode_text(text) for text in strings):
+        return "not utf-8"
+    return "nul" if any("\x00" in text for text in strings) else None
 
 
 def body_problem(body: bytes, content_type: str) -> str | None:

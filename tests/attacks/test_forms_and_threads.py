@@ -70,6 +70,22 @@ def test_a_csrf_token_sent_in_a_header_skips_no_robot_check(make_app):
     assert on_time.status_code == 303 and stored_comments(app) == 1
 
 
+def test_the_robot_check_counts_fractions_of_a_second(make_app):
+    """A form served late in one second and sent 1.1 s later is too soon for
+    a 2-second minimum (whole-second signing times would have called it 2 s)."""
+    app = make_app(csrf_protect=True, FORUM_FORM_MIN_SECONDS=2)
+    client = app.test_client()
+    served = int(time.time()) - 10 + 0.95
+    with mock.patch("time.time", lambda: served):
+        fields = form_fields(client.get(PAGE).text)
+    with mock.patch("time.time", lambda: served + 1.1):
+        hasty = client.post(POST_URL, data={**fields, "author_name": "Bot", "body": "just over a second"})
+    assert hasty.status_code == 400 and "That was quick" in hasty.text
+    with mock.patch("time.time", lambda: served + 2.05):
+        on_time = client.post(POST_URL, data={**fields, "author_name": "Mali", "body": "just over two seconds"})
+    assert on_time.status_code == 303 and stored_comments(app) == 1
+
+
 def test_a_host_without_csrf_still_times_the_form(make_app):
     app = make_app(WTF_CSRF_ENABLED=False, FORUM_FORM_MIN_SECONDS=2)
     hasty = post_comment(app.test_client(), body="no token at all, at once")

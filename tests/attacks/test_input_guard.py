@@ -171,15 +171,39 @@ def post_comment_as_multipart(client, text: str):
                        content_type="multipart/form-data")
 
 
+MALFORMED_MESSAGE = "could not be read"
+
+
 @pytest.mark.parametrize("body, message", [
     (json.dumps({"body": "before\u0000after"}).encode(), NUL_MESSAGE),
-    (json.dumps({"nested": [{"before\u0000after": 1}]}).encode(), NUL_MESSAGE),
     (b'{"body": "\xff\xfe"}', NOT_UTF8_MESSAGE),
+    (b'{"body": "\\ud800 a lone surrogate"}', NOT_UTF8_MESSAGE),
+    # Shapes no form sends, which would reach a form field as a number, a list, or nothing at all.
+    (json.dumps({"nested": [{"before\u0000after": 1}]}).encode(), MALFORMED_MESSAGE),
+    (json.dumps({"body": 123, "author_name": "A"}).encode(), MALFORMED_MESSAGE),
+    (json.dumps({"body": "ok", "author_name": 5}).encode(), MALFORMED_MESSAGE),
+    (json.dumps({"body": "ok", "author_email": 7}).encode(), MALFORMED_MESSAGE),
+    (json.dumps({"body": None}).encode(), MALFORMED_MESSAGE),
+    (b'"just a string"', MALFORMED_MESSAGE),
+    (b"5", MALFORMED_MESSAGE),
+    (b"true", MALFORMED_MESSAGE),
+    (b"[1, 2]", MALFORMED_MESSAGE),
 ])
-def test_json_bodies_may_hold_no_nul_and_only_utf8(site, actors, body, message):
+def test_json_bodies_must_read_as_a_form_of_unicode_text(site, actors, body, message):
     response = actors["reader"].post("/forum/threads/first-report/comments", data=body,
                                      content_type="application/json")
     assert response.status_code == 400 and message in response.text
+    nothing_changed(site, actors["comment"])
+
+
+@pytest.mark.parametrize("case", range(8))
+def test_a_lone_surrogate_in_any_forum_forms_json_is_refused(site, actors, case):
+    client, path, fields, target = every_forum_post(actors)[case]
+    page = client.get("/posts/first-report").text
+    fields = {**fields, target: "before \ud800 after", "csrf_token": csrf_token(page)}
+    response = client.post(path, data=json.dumps(fields), content_type="application/json",
+                           headers={"X-CSRFToken": fields["csrf_token"]})
+    assert response.status_code == 400 and NOT_UTF8_MESSAGE in response.text, path
     nothing_changed(site, actors["comment"])
 
 
