@@ -88,13 +88,48 @@ def find_parent(session: Session, thread: Thread | None, parent_id: int) -> Comm
     return parent
 
 
-def may_author_change(comment: Comment) -> bool:
-    """Whether its author may still edit or delete ``comment``: while it waits
-    for a first decision or is published, never once a moderator removed it
-    or readers' reports sent it back to the queue."""
-    if comment.status not in AUTHOR_CHANGEABLE:
-        return False
-    return not (comment.status == Status.PENDING and comment.flag_count > 0)
+# Audit events that are no moderator's doing: the post and its author's edits.
+_AUTHORS_OWN_EVENTS = ("post", "author edit", "author edit held", "author edit refused")
+
+
+def authors_may_change(session: Session, comment_ids: Sequence[int]) -> set[int]:
+    """Of ``comment_ids``, those their authors may still edit or delete:
+    waiting for a first decision or published, never one a moderator
+    removed or reworded, nor one readers' reports sent back to the queue.
+
+    A comment the policy kept silently as spam (a silent ban) reads as
+    awaiting moderation to its author, so it stays theirs like any waiting
+    comment until a moderator acts on it; their edit is judged again.
+    """
+    if not comment_ids:
+        return set()
+    open_statuses = {
+        comment_id: status
+        for comment_id, status, flag_count in session.execute(
+            select(Comment.id, Comment.status, Comment.flag_count).where(Comment.id.in_(list(comment_ids)))
+        )
+        if status in AUTHOR_CHANGEABLE + (Status.SPAM,) and not (status == Status.PENDING and flag_count > 0)
+    }
+    if not open_statuses:
+        return set()
+    acted_on: dict[int, set[str]] = {}
+    for comment_id, action in session.execute(
+        select(ModerationEvent.comment_id, ModerationEvent.action)
+        .where(ModerationEvent.comment_id.in_(list(open_statuses)))
+        .where(ModerationEvent.action.not_in(_AUTHORS_OWN_EVENTS))
+        .distinct()
+    ):
+        acted_on.setdefault(comment_id, set()).add(action)
+    return {
+        comment_id
+        for comment_id, status in open_statuses.items()
+        if "edit" not in acted_on.get(comment_id, ()) and (status != Status.SPAM or comment_id not in acted_on)
+    }
+
+
+def may_author_change(session: Session, comment: Comment) -> bool:
+    """Whether its author may still edit or delete ``comment`` (:func:`authors_may_change`)."""
+    return comment.id in authors_may_change(session, [comment.id])
 
 
 def shared_address(address: str | None) -> bool | None:
@@ -492,7 +527,7 @@ def author_edit(
     :raises ValueError: when the author may no longer change the comment
         (:func:`may_author_change`): a moderator's decision is never undone.
     """
-    if not may_author_change(comment):
+    if not may_author_change(session, comment):
         raise ValueError(f"comment #{comment.id} is no longer its author's to change")
     decision, body_html = judge(session, draft, settings, rules, duplicates=False)
     author = Actor(draft.author_id, draft.author_name)

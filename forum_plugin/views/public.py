@@ -249,7 +249,7 @@ def _own_comment(comment_id: int) -> Comment:
         if comment.status == Status.APPROVED:
             abort(403, gettext("You can only change your own comments."))
         _no_such_comment(comment_id)
-    if not comments.may_author_change(comment):
+    if not comments.may_author_change(state.db.session, comment):
         _no_such_comment(comment_id)
     if not within_edit_window(comment, state.settings.edit_window):
         abort(403, gettext("The time to change this comment has passed."))

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from flask import current_app, render_template, request, url_for
 from markupsafe import Markup
 
-from .. import threads, tickets
+from .. import comments, threads, tickets
 from ..avatars import avatar_url
 from ..forms import CommentForm, ReportForm, parse_id
 from ..i18n import one_clock
@@ -172,7 +172,8 @@ def _render_section(thread: Thread | None, key: str, form: CommentForm) -> Marku
     report_form = ReportForm(formdata=None)
     own = _by_reader(page, reader)
     since = utcnow() - timedelta(seconds=state.settings.edit_window)
-    editable = {item.comment.id for item in page.items if item.comment.id in own and item.comment.created_at >= since}
+    recent_own = [item.comment.id for item in page.items if item.comment.id in own and item.comment.created_at >= since]
+    editable = comments.authors_may_change(state.db.session, recent_own)
     own_held_edits = {item.comment.id for item in page.items if item.comment.id in own and item.comment.edit_pending}
     parent_id = form.parent_id.data if form.parent_id.data is not None else request.args.get("reply_to")
     reply_to = _reply_target(page, parent_id)

@@ -111,3 +111,46 @@ def test_one_report_after_a_re_approval_does_not_hide_the_comment_again(make_app
         report(app.test_client(), comment_id, address=f"198.51.100.{n}")
     assert status_of(app, comment_id) == "pending"
     assert open_reports(app, comment_id)[:2] == (3, 3)
+
+
+def test_a_moderators_rewording_is_not_the_authors_to_undo(make_app):
+    """A moderator cut words from a published comment; its author, still
+    within the edit window, cannot put them back."""
+    app = make_app(FORUM_MODERATION="post")
+    moderator, author = app.test_client(), app.test_client()
+    log_in(moderator, add_users(app)["moderator"])
+    comment_id = comment_id_from(post_comment(author, body="a phone number a moderator removed"))
+    detail = moderator.get(f"/forum/moderation/comments/{comment_id}").text
+    reworded = moderator.post(f"/forum/moderation/comments/{comment_id}/edit",
+                              data={"csrf_token": csrf_token(detail), "body": "[number removed by a moderator]"})
+    assert reworded.status_code == 303
+    assert "/edit" not in author.get("/posts/first-report").text.split(f'id="comment-{comment_id}"', 1)[1].split("</article>", 1)[0]
+    assert author_tries(author, comment_id) == [404, 404, 404]
+    assert body_of(app, comment_id) == "[number removed by a moderator]"
+
+
+@pytest.mark.parametrize("kind", ["email", "domain"])
+def test_a_silently_banned_author_can_change_their_comment_like_anyone_waiting(make_app, kind):
+    """A silent ban keeps the comment as spam but tells the author it waits:
+    their edit and delete answer as for any waiting comment, so the ban
+    cannot be found by trying them; the edited text stays spam."""
+    app = make_app()
+    moderator = app.test_client()
+    log_in(moderator, add_users(app)["moderator"])
+    value = "quiet@example.org" if kind == "email" else "example.org"
+    token = csrf_token(moderator.get("/forum/moderation/bans").text)
+    banned = moderator.post("/forum/moderation/bans", data={"csrf_token": token, "kind": kind, "value": value})
+    assert banned.status_code == 303
+    answers = {}
+    for who, email in (("banned", "quiet@example.org"), ("free", "free@elsewhere.example")):
+        author = app.test_client()
+        comment_id = comment_id_from(post_comment(author, body=f"{who} words", author_email=email))
+        token = csrf_token(author.get("/posts/first-report").text)
+        opened = author.get(f"/forum/comments/{comment_id}/edit")
+        edited = author.post(f"/forum/comments/{comment_id}/edit", data={"csrf_token": token, "body": f"{who} words, again"})
+        status = status_of(app, comment_id)
+        deleted = author.post(f"/forum/comments/{comment_id}/delete", data={"csrf_token": token})
+        answers[who] = [opened.status_code, edited.status_code, deleted.status_code]
+        if who == "banned":
+            assert status == "spam" and body_of(app, comment_id) == "banned words, again"
+    assert answers["banned"] == answers["free"] == [200, 303, 303]
