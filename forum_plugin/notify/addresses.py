@@ -14,11 +14,12 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Iterable
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..models import Comment, MailAddress, utcnow
+from ..textmatch import case_blind, same_text
 
 CONFIRMATION_INTERVAL = timedelta(hours=24)
 # secrets.token_urlsafe(32): 43 characters of the URL-safe base64 alphabet.
@@ -122,11 +123,18 @@ def confirmed_tokens(session: Session, emails: Iterable[str | None]) -> dict[str
 def stop_notifications(session: Session, email: str) -> int:
     """Turn notification off on every comment written under ``email`` (any
     case), on every thread; return how many comments had it on. Commits."""
-    result = session.execute(
-        update(Comment)
-        .where(func.lower(Comment.author_email) == normalized(email), Comment.notify.is_(True))
-        .values(notify=False)
-        .execution_options(synchronize_session=False)
-    )
+    email = normalized(email)
+    ids = [
+        comment_id
+        for comment_id, written_under in session.execute(
+            select(Comment.id, Comment.author_email)
+            .where(case_blind(Comment.author_email, email), Comment.notify.is_(True))
+        )
+        if same_text(written_under, email)
+    ]
+    if ids:
+        session.execute(
+            update(Comment).where(Comment.id.in_(ids)).values(notify=False).execution_options(synchronize_session=False)
+        )
     session.commit()
-    return result.rowcount or 0
+    return len(ids)
