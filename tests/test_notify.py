@@ -408,6 +408,10 @@ def test_a_dead_mail_server_loses_no_comment(make_app, caplog):
         approved(app, moderator, comment_id)
     assert stored_comments(app) == 1
     assert any("mail server 127.0.0.1" in record.getMessage() for record in caplog.records)
+    # The desk is told, above the queue, that moderator mail is not getting through.
+    queue = moderator.get("/forum/moderation/").text
+    notice = queue.split('class="forum-error forum-mail-problem" role="alert"', 1)[1].split("</div>", 1)[0]
+    assert "could not be sent" in notice and "127.0.0.1" in notice
 
 
 def test_smtp_login_is_used_when_a_username_is_set(make_app):
