@@ -83,6 +83,49 @@ def _text(self, tokens, idx, options, env) -> str:
     return html_escape(tokens[idx].content, quote=False)
 
 
+# linkify-it's search for schemaless links ("www.example.org", an IP
+# address) takes time in the number of candidates times the length of the
+# text after them when symbols follow ("www.$www.$…": three seconds for
+# 10,000 characters). It is shown the text with those symbols as spaces, the
+# same length, so a match's place reads the same in the real text; a
+# schemaless address ends before any of them, while one written with its
+# scheme keeps them.
+_CALMED = str.maketrans({symbol: " " for symbol in "$^+=|`"})
+_WITH_SCHEME = re.compile(r"(?<![a-z0-9+.-])[a-z][a-z0-9+.-]{0,31}:\S*", re.IGNORECASE)
+
+
+def _calm(text: str) -> str:
+    """``text`` with those symbols as spaces, outside addresses with a scheme."""
+    calmed, done = [], 0
+    for address in _WITH_SCHEME.finditer(text):
+        calmed += [text[done : address.start()].translate(_CALMED), address.group()]
+        done = address.end()
+    calmed.append(text[done:].translate(_CALMED))
+    return "".join(calmed)
+
+
+class _CalmLinkify:
+    """markdown-it's linkify-it, its fuzzy search shown calmed text."""
+
+    def __init__(self, linkify) -> None:
+        self._linkify = linkify
+
+    def test(self, text: str) -> bool:
+        return self._linkify.test(_calm(text))
+
+    def match(self, text: str):
+        return self._linkify.match(_calm(text))
+
+    @property
+    def uncalmed(self):
+        """linkify-it itself, for imported text (a site's own history, not a
+        stranger's comment), whose addresses keep their query strings."""
+        return self._linkify
+
+    def __getattr__(self, name: str):
+        return getattr(self._linkify, name)
+
+
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": True, "breaks": True})
@@ -92,6 +135,7 @@ def _markdown() -> MarkdownIt:
     md.block.ruler.at("reference", _bounded_reference(rules_block.reference))
     # The domains bleach's linkifier used to link, so bare "site.travel" stays a link.
     md.linkify.tlds(list(TLDS), keep_old=True)
+    md.linkify = _CalmLinkify(md.linkify)
     # Quotes in text need no escaping; as "&quot;" each would cost a sanitizer a reference.
     md.add_render_rule("text", _text)
     return md
@@ -136,7 +180,7 @@ class _LinkifyText(Filter):
 def _link_tokens(text: str) -> Iterator[dict]:
     md = _markdown()
     done = 0
-    for found in md.linkify.match(text) or ():
+    for found in md.linkify.uncalmed.match(text) or ():
         href = md.normalizeLink(found.url)
         scheme = _SCHEME.match(href)
         if scheme is None or scheme.group(1).lower() not in ALLOWED_SCHEMES:
@@ -265,7 +309,7 @@ _COSTLY = re.compile(r"[&<>]|\w\.\w|://|@")
 _BRACKET_WEIGHT = 5
 _COSTLY_WEIGHT = 3
 MAX_MARKUP_CHARACTERS = 1500
-MAX_ELEMENTS = 400
+MAX_ELEMENTS = 300
 
 
 def _markup_characters(source: str) -> int:
@@ -293,12 +337,21 @@ def render(source: str, sanitizer: str = "bleach") -> str:
     :param source: the body as the reader wrote it.
     :param sanitizer: ``"bleach"`` or ``"nh3"``.
     """
-    if _markup_characters(source) > MAX_MARKUP_CHARACTERS:
-        return plain_text_html(source)
-    html = markdown_to_html(source)
-    if html.count("<") > 2 * MAX_ELEMENTS:  # an opening and a closing tag each
+    html = markdown_within_budget(source)
+    if html is None:
         return plain_text_html(source)
     return SANITIZERS[sanitizer](html).strip()
+
+
+def markdown_within_budget(source: str) -> str | None:
+    """Markdown's HTML for ``source``, not yet sanitized; None when its
+    markup is past the budget and it is to be shown as plain text."""
+    if _markup_characters(source) > MAX_MARKUP_CHARACTERS:
+        return None
+    html = markdown_to_html(source)
+    if html.count("<") > 2 * MAX_ELEMENTS:  # an opening and a closing tag each
+        return None
+    return html
 
 
 def count_links(html: str) -> int:

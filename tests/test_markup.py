@@ -199,3 +199,14 @@ def test_a_long_comment_as_people_write_them_keeps_its_markdown(sanitizer):
 def test_text_quotes_are_not_escaped_but_attribute_quotes_are():
     html = render('[a "b"](https://example.org/?q="x") said "so"', "bleach")
     assert 'said "so"' in html and 'href="https://example.org/?q=%22x%22"' in html
+
+
+def test_a_schemaless_address_ends_before_symbols_and_a_written_scheme_keeps_them():
+    """linkify-it's schemaless search is shown "$^+=|`" as spaces (on
+    "www.$www.$…" it took seconds); an address with its scheme keeps them."""
+    html = render("see www.example.org/a?q=1 or https://example.org/?a=b+c", "bleach")
+    assert [attrs["href"] for tag, attrs in elements(html) if tag == "a"] == [
+        "http://www.example.org/a?q",
+        "https://example.org/?a=b+c",
+    ]
+    assert "</a>=1 or" in html
