@@ -522,7 +522,8 @@ def author_edit(
     A published comment keeps its published text on the page when the
     policy would hold the new one: the edit waits for a moderator
     (:func:`accept_edit`). An edit the policy refuses changes nothing. Any
-    other edit replaces the text, keeping the old one as a revision.
+    other edit replaces the text, keeping the old one as a revision; a
+    comment kept as spam keeps that status whatever the new judgement.
 
     :raises ValueError: when the author may no longer change the comment
         (:func:`may_author_change`): a moderator's decision is never undone.
@@ -542,7 +543,9 @@ def author_edit(
     else:
         _replace_text(session, comment, draft.body, body_html, author)
         from_status = comment.status
-        if decision.status != from_status:
+        # Kept as spam stays spam: only a moderator lets it out (a lifted
+        # ban, or an edit sent from another address, does not).
+        if decision.status != from_status and from_status != Status.SPAM:
             comment.status = decision.status.value
             comment.moderation_reason = decision.reason[:500]
             _adjust_counts(session, comment.thread_id, from_status, comment.status)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from functools import lru_cache
 from html import escape as html_escape
 from html import unescape
@@ -88,16 +89,22 @@ def _text(self, tokens, idx, options, env) -> str:
 # text after them when symbols follow ("www.$www.$…": three seconds for
 # 10,000 characters). It is shown the text with those symbols as spaces, the
 # same length, so a match's place reads the same in the real text; a
-# schemaless address ends before any of them, while one written with its
-# scheme keeps them.
+# schemaless web address ends before any of them, while one written with
+# its scheme, and an email address, keep them.
 _CALMED = str.maketrans({symbol: " " for symbol in "$^+=|`"})
-_WITH_SCHEME = re.compile(r"(?<![a-z0-9+.-])[a-z][a-z0-9+.-]{0,31}:\S*", re.IGNORECASE)
+# Kept as written: an address with a scheme linkify-it links, and an email
+# address (its local part may hold "+" or "="), each of a bounded length.
+_KEPT = re.compile(
+    r"(?<![\w+.-])(?:(?:https?|ftp)://|mailto:)\S{1,2048}|(?<![\w+.=-])[\w.+=-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}",
+    re.IGNORECASE,
+)
 
 
 def _calm(text: str) -> str:
-    """``text`` with those symbols as spaces, outside addresses with a scheme."""
+    """``text`` with those symbols as spaces, outside addresses with a
+    scheme and email addresses."""
     calmed, done = [], 0
-    for address in _WITH_SCHEME.finditer(text):
+    for address in _KEPT.finditer(text):
         calmed += [text[done : address.start()].translate(_CALMED), address.group()]
         done = address.end()
     calmed.append(text[done:].translate(_CALMED))
@@ -126,6 +133,28 @@ class _CalmLinkify:
         return getattr(self._linkify, name)
 
 
+# markdown-it looks for the "]" that ends a link's text by reading, token by
+# token, all the text after each "[" (a few "[" before 10,000 "+" took over
+# 100 ms). A link is looked for only when its "]" comes within this many
+# characters, and is read within them with its address and title.
+_LINK_WINDOW = 1000
+
+
+def _bounded_link(rule: Callable[[StateInline, bool], bool]) -> Callable[[StateInline, bool], bool]:
+    def link(state: StateInline, silent: bool) -> bool:
+        end = min(state.posMax, state.pos + _LINK_WINDOW)
+        if state.src.find("]", state.pos, end) < 0:
+            return False
+        pos_max = state.posMax
+        state.posMax = end
+        try:
+            return rule(state, silent)
+        finally:
+            state.posMax = pos_max
+
+    return link
+
+
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": True, "breaks": True})
@@ -133,6 +162,7 @@ def _markdown() -> MarkdownIt:
     md.disable(list(_DISABLED_RULES))
     md.inline.ruler.at("linkify", _bounded_scheme_search(rules_inline.linkify))
     md.block.ruler.at("reference", _bounded_reference(rules_block.reference))
+    md.inline.ruler.at("link", _bounded_link(rules_inline.link))
     # The domains bleach's linkifier used to link, so bare "site.travel" stays a link.
     md.linkify.tlds(list(TLDS), keep_old=True)
     md.linkify = _CalmLinkify(md.linkify)
@@ -310,6 +340,9 @@ _BRACKET_WEIGHT = 5
 _COSTLY_WEIGHT = 3
 MAX_MARKUP_CHARACTERS = 1500
 MAX_ELEMENTS = 300
+# Characters read in all looking for the ends of links (ten links of a
+# hundred characters each read a thousand).
+MAX_LABEL_REACH = 5_000
 
 
 def _markup_characters(source: str) -> int:
@@ -343,10 +376,22 @@ def render(source: str, sanitizer: str = "bleach") -> str:
     return SANITIZERS[sanitizer](html).strip()
 
 
+def _label_reach(source: str) -> int:
+    """How far markdown-it reads looking for links' ends: for each "[", the
+    characters up to the next "]" when that is within the link window."""
+    closes = [found.start() for found in re.finditer(r"\]", source)]
+    reach = 0
+    for opening in re.finditer(r"\[", source):
+        following = bisect_right(closes, opening.start())
+        if following < len(closes) and closes[following] - opening.start() <= _LINK_WINDOW:
+            reach += closes[following] - opening.start()
+    return reach
+
+
 def markdown_within_budget(source: str) -> str | None:
     """Markdown's HTML for ``source``, not yet sanitized; None when its
     markup is past the budget and it is to be shown as plain text."""
-    if _markup_characters(source) > MAX_MARKUP_CHARACTERS:
+    if _markup_characters(source) > MAX_MARKUP_CHARACTERS or _label_reach(source) > MAX_LABEL_REACH:
         return None
     html = markdown_to_html(source)
     if html.count("<") > 2 * MAX_ELEMENTS:  # an opening and a closing tag each

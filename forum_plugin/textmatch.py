@@ -4,25 +4,35 @@
 folds only the ASCII letters: "ZÜRI@Example.org" becomes "zÜri@example.org"
 there, not "züri@example.org". :func:`case_blind` is a SQL test that is true
 wherever the text is, in any case, on SQLite, PostgreSQL and MariaDB alike
-(and on a few rows more); :func:`same_text` and :func:`holds_text` then say,
-in Python, which rows really match. Pure.
+(and on a few rows more); :func:`same_text` then says, in Python, which
+rows really match (a caller rewriting text checks with its own pattern). Pure.
 """
 
 from __future__ import annotations
+
+import unicodedata
 
 from sqlalchemy import func
 from sqlalchemy.sql.elements import ColumnElement
 
 _ESCAPE = "\\"
+_OTHER_CASES_BEYOND_ASCII = "iks"
 
 
 def _pattern(text: str) -> str:
-    """A LIKE pattern for ``text`` in lower case: a letter outside ASCII that
-    has an upper case as "_" (one character, whichever case the database
-    kept), anything else as itself, escaped (Thai or Chinese text has no case)."""
+    """A LIKE pattern for ``text`` in lower case: ASCII as itself, escaped,
+    a letter of a script without case (Thai, Chinese) as itself, any other
+    character as "%", whatever the database made of it (SQLite keeps "Ü";
+    "İ" lower-cases to "i" and a combining dot), and "i", "k" and "s" as
+    "_", since their other cases ("İ", the Kelvin sign, "ſ") are not ASCII."""
     out = []
-    for ch in text.lower():
-        if not ch.isascii() and ch.upper() != ch.lower():
+    for ch in text:
+        if not ch.isascii() and unicodedata.category(ch) != "Lo":
+            if not out or out[-1] != "%":
+                out.append("%")
+            continue
+        ch = ch.lower()
+        if ch in _OTHER_CASES_BEYOND_ASCII:
             out.append("_")
         elif ch in "%_" + _ESCAPE:
             out.append(_ESCAPE + ch)
@@ -42,7 +52,3 @@ def case_blind(column, text: str, *, anywhere: bool = False) -> ColumnElement[bo
 
 def same_text(value: str | None, text: str) -> bool:
     return value is not None and value.lower() == text.lower()
-
-
-def holds_text(value: str | None, text: str) -> bool:
-    return value is not None and text.lower() in value.lower()

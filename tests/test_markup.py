@@ -210,3 +210,25 @@ def test_a_schemaless_address_ends_before_symbols_and_a_written_scheme_keeps_the
         "https://example.org/?a=b+c",
     ]
     assert "</a>=1 or" in html
+
+
+@pytest.mark.parametrize("sanitizer", SANITIZERS)
+def test_email_addresses_keep_their_plus_and_equals(sanitizer):
+    html = render("write to admin+security@example.com or a=b@example.org", sanitizer)
+    assert [attrs["href"] for tag, attrs in elements(html) if tag == "a"] == [
+        "mailto:admin+security@example.com",
+        "mailto:a=b@example.org",
+    ]
+
+
+@pytest.mark.parametrize("sanitizer", SANITIZERS)
+def test_links_are_looked_for_within_a_window_and_a_bounded_reach(sanitizer):
+    """A "]" more than a thousand characters after its "[" ends no link; a
+    body that would have Markdown read too far for links' ends is text."""
+    far = render("[" + "x " * 600 + "](https://example.org)", sanitizer)
+    # No link from the bracketed text; the bare address is still linked.
+    assert far.startswith("<p>[x x") and '](<a href="https://example.org"' in far
+    near = render("[" + "x " * 400 + "](https://example.org)", sanitizer)
+    assert 'href="https://example.org"' in near
+    reaching = "[" + "+" * 998 + "]"
+    assert render(reaching * 6, sanitizer) == "<p>" + reaching * 6 + "</p>"

@@ -15,7 +15,13 @@ from .conftest import HEAD, skip_or_fail
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST_FILES = Path(__file__).resolve().parent / "wheel_host"
-DRIVERS = {"postgresql": "psycopg[binary]>=3.1,<4", "mysql": "pymysql>=1.1,<2"}
+# The driver each URL scheme names; a plain "postgresql://" means psycopg2 to SQLAlchemy.
+DRIVERS = {
+    "postgresql+psycopg://": "psycopg[binary]>=3.1,<4",
+    "postgresql+psycopg2://": "psycopg2-binary>=2.9.5,<3",
+    "postgresql://": "psycopg2-binary>=2.9.5,<3",
+    "mysql+pymysql://": "pymysql>=1.1,<2",
+}
 
 
 def run(command: list[str], cwd: Path, env: dict | None = None, timeout: int = 600) -> subprocess.CompletedProcess:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from forum_plugin.models import Comment, Flag, ModerationEvent
+from forum_plugin.models import Ban, Comment, Flag, ModerationEvent
 
 from .. import hostapp
 from ..conftest import (
@@ -154,3 +154,36 @@ def test_a_silently_banned_author_can_change_their_comment_like_anyone_waiting(m
         if who == "banned":
             assert status == "spam" and body_of(app, comment_id) == "banned words, again"
     assert answers["banned"] == answers["free"] == [200, 303, 303]
+
+
+@pytest.mark.parametrize("how", ["lifted ban", "other address"])
+def test_an_edit_never_lets_a_comment_kept_as_spam_out(make_app, how):
+    """Kept as spam by a silent ban, a comment stays spam through its
+    author's edit: after the ban is lifted, or sent from another address
+    than the banned one; only a moderator lets it out."""
+    app = make_app(FORUM_MODERATION="post", FORUM_BAN_SILENT=True)
+    moderator = app.test_client()
+    log_in(moderator, add_users(app)["moderator"])
+    author = app.test_client()
+    author.environ_base["REMOTE_ADDR"] = "198.51.100.7"
+    comment_id = comment_id_from(post_comment(author, body="first words", author_email="quiet@example.org"))
+    token = csrf_token(moderator.get("/forum/moderation/bans").text)
+    if how == "lifted ban":
+        moderator.post("/forum/moderation/bans", data={"csrf_token": token, "kind": "email", "value": "quiet@example.org"})
+    else:
+        moderator.post("/forum/moderation/bans", data={"csrf_token": token, "kind": "ip", "value": "198.51.100.7", "confirm": "1"})
+    spam_id = comment_id_from(post_comment(author, body="words kept as spam", author_email="quiet@example.org"))
+    assert status_of(app, spam_id) == "spam"
+    if how == "lifted ban":
+        with app.app_context():
+            ban_id = hostapp.db.session.scalar(select(Ban.id))
+        token = csrf_token(moderator.get("/forum/moderation/bans").text)
+        assert moderator.post(f"/forum/moderation/bans/{ban_id}/delete", data={"csrf_token": token}).status_code == 303
+    else:
+        author.environ_base["REMOTE_ADDR"] = "203.0.113.9"
+    token = csrf_token(author.get(f"/forum/comments/{spam_id}/edit").text)
+    edited = author.post(f"/forum/comments/{spam_id}/edit", data={"csrf_token": token, "body": "edited to get out"})
+    assert edited.status_code == 303
+    assert status_of(app, spam_id) == "spam" and body_of(app, spam_id) == "edited to get out"
+    assert "edited to get out" not in app.test_client().get("/posts/first-report").text
+    assert status_of(app, comment_id) == "approved"
