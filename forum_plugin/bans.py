@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Sequence
@@ -34,6 +35,11 @@ def email_domain(email: str | None) -> str | None:
     return email.rsplit("@", 1)[1].strip().lower() or None
 
 
+# What follows the "@" of an address: at least two labels, joined by dots,
+# of anything but spaces, "@" and dots (a name in Thai script included).
+_DOMAIN = re.compile(r"[^\s@.]+(?:\.[^\s@.]+)+")
+
+
 def normalize(kind: BanKind, value: str, hash_ip) -> str:
     """The stored form of a ban's value: lower-cased addresses, hashed IPs."""
     value = value.strip()
@@ -44,7 +50,10 @@ def normalize(kind: BanKind, value: str, hash_ip) -> str:
             raise BanError(gettext("%(value)s is not an email address.", value=repr(value)))
         return value.lower()
     if kind is BanKind.DOMAIN:
-        return value.lstrip("@").lower()
+        domain = value.lstrip("@").lower()
+        if not _DOMAIN.fullmatch(domain):
+            raise BanError(gettext("%(value)s is not a domain name like example.org.", value=repr(value)))
+        return domain
     if kind is BanKind.IP:
         return hash_ip(ip_address(value))
     return value

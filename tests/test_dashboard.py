@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from forum_plugin.models import (
     Ban,
@@ -240,6 +240,35 @@ def test_bans_are_listed_added_by_hand_and_lifted(app, moderator):
     assert "No bans are in force" in moderator.get("/forum/moderation/bans").text
     bad = send(moderator, "/forum/moderation/bans", kind="email", value="not-an-address")
     assert bad.status_code == 400 and "is not an email address" in bad.text
+
+
+@pytest.mark.parametrize("value", ["@", "evil dom", "someone@gmail.com", "localhost"])
+def test_a_domain_ban_that_would_catch_nobody_is_refused_at_its_field(app, moderator, value):
+    bad = send(moderator, "/forum/moderation/bans", kind="domain", value=value, reason="kept reason")
+    assert bad.status_code == 400 and "is not a domain name like example.org" in bad.text
+    assert 'class="forum-field-error" id="value-error"' in bad.text and "kept reason" in bad.text
+    with app.app_context():
+        assert hostapp.db.session.scalar(select(func.count()).select_from(Ban)) == 0
+    assert send(moderator, "/forum/moderation/bans", kind="domain", value="@Scam.Example").status_code == 303
+    with app.app_context():
+        assert hostapp.db.session.scalar(select(Ban.value)) == "scam.example"
+
+
+@pytest.mark.parametrize("fields, field_id", [
+    ({"kind": "email", "value": "a@b.example", "days": "abc"}, "days"),
+    ({"kind": "email", "value": "a@b.example", "reason": "r" * 600}, "reason"),
+])
+def test_a_mistake_in_the_ban_form_is_shown_at_its_field_with_what_was_typed(app, moderator, fields, field_id):
+    bad = send(moderator, "/forum/moderation/bans", **fields)
+    assert bad.status_code == 400
+    assert f'class="forum-field-error" id="{field_id}-error"' in bad.text and 'value="a@b.example"' in bad.text
+    with app.app_context():
+        assert hostapp.db.session.scalar(select(func.count()).select_from(Ban)) == 0
+
+
+def test_a_blank_word_is_shown_at_its_field(app, moderator):
+    bad = send(moderator, "/forum/moderation/words", list="banned", word="  ")
+    assert bad.status_code == 400 and 'class="forum-field-error" id="word-error"' in bad.text
 
 
 def test_word_lists_from_the_dashboard_reject_and_hold(app, moderator):

@@ -95,6 +95,17 @@ def _checked(form) -> None:
         abort(400, " ".join(message for messages in form.errors.values() for message in messages))
 
 
+def _valid_or_shown(form) -> bool:
+    """Whether a form the page shows again is valid: a CSRF failure is a 400
+    (nothing changed); other mistakes are shown at their fields, with what
+    the moderator typed, when the caller renders the page again (400)."""
+    if form.validate():
+        return True
+    if form.csrf_failed:
+        abort(400, CSRF_MESSAGE)
+    return False
+
+
 def _comment_or_404(comment_id: int) -> Comment:
     comment = _session().get(Comment, comment_id)
     if comment is None:
@@ -359,12 +370,12 @@ def ban_list():
     form = BanForm(formdata=request.form if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
-        _checked(form)
-        try:
-            return _add_ban_by_hand(session, form)
-        except bans.BanError as error:
-            form.value.errors = [str(error)]
-            status = 400
+        status = 400
+        if _valid_or_shown(form):
+            try:
+                return _add_ban_by_hand(session, form)
+            except bans.BanError as error:
+                form.value.errors = [str(error)]
     return render_template(
         "forum/moderation/bans.html", bans=bans.listed(session), form=form, action_form=ActionForm(formdata=None)
     ), status
@@ -386,8 +397,9 @@ def word_list():
     settings = get_state().settings
     form = WordForm(formdata=request.form if request.method == "POST" else None)
     status = 200
-    if request.method == "POST":
-        _checked(form)
+    if request.method == "POST" and not _valid_or_shown(form):
+        status = 400
+    elif request.method == "POST":
         try:
             added = bans.add_word(session, WordList(form.list.data), form.word.data, by_name=_moderator().name)
         except bans.BanError as error:
