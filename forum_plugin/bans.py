@@ -236,14 +236,22 @@ def dashboard_words(session: Session) -> Sequence[Word]:
     return session.scalars(select(Word).order_by(Word.list, Word.word)).all()
 
 
-def add_word(session: Session, kind: WordList, word: str, *, by_name: str) -> bool:
-    """Add ``word`` to a list; False when it is already there."""
+def _word_event(action: str, word: Word, by_id: str | None, by_name: str) -> ModerationEvent:
+    """An audit row for a change to the word lists (no comment moves)."""
+    return ModerationEvent(comment_id=None, ban_id=None, actor_id=by_id, actor_name=by_name[:100], action=action,
+                           from_status=None, to_status="", reason=f"{word.list}: {word.word}"[:500])
+
+
+def add_word(session: Session, kind: WordList, word: str, *, by_name: str, by_id: str | None = None) -> bool:
+    """Add ``word`` to a list, with an audit row; False when it is already there."""
     word = word.strip().casefold()
     if not word:
         raise BanError(gettext("Type the word to add."))
     if len(word) > 100:
         raise BanError(gettext("A word or phrase may have at most 100 characters."))
-    session.add(Word(list=kind.value, word=word, created_by_name=by_name[:100]))
+    added = Word(list=kind.value, word=word, created_by_name=by_name[:100])
+    session.add(added)
+    session.add(_word_event("add word", added, by_id, by_name))
     try:
         session.commit()
     except IntegrityError:
@@ -252,7 +260,12 @@ def add_word(session: Session, kind: WordList, word: str, *, by_name: str) -> bo
     return True
 
 
-def remove_word(session: Session, word_id: int) -> bool:
-    removed = session.execute(delete(Word).where(Word.id == word_id)).rowcount
+def remove_word(session: Session, word_id: int, *, by_name: str, by_id: str | None = None) -> bool:
+    """Take a word off its list, with an audit row; False when there is no such word."""
+    word = session.get(Word, word_id)
+    if word is None:
+        return False
+    session.add(_word_event("remove word", word, by_id, by_name))
+    session.delete(word)
     session.commit()
-    return bool(removed)
+    return True

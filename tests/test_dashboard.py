@@ -285,6 +285,17 @@ def test_word_lists_from_the_dashboard_reject_and_hold(app, moderator):
         word_id = hostapp.db.session.scalar(select(Word.id).where(Word.word == "scam"))
     assert send(moderator, f"/forum/moderation/words/{word_id}/delete").status_code == 303
     assert "scam" not in moderator.get("/forum/moderation/words").text
+    # Each change to the lists is in the audit log, by whom and what.
+    with app.app_context():
+        logged = hostapp.db.session.execute(
+            select(ModerationEvent.action, ModerationEvent.reason, ModerationEvent.actor_name)
+            .where(ModerationEvent.action.in_(["add word", "remove word"])).order_by(ModerationEvent.id)
+        ).all()
+    assert [tuple(row) for row in logged] == [
+        ("add word", "banned: scam", "mod"), ("add word", "suspect: transfer", "mod"), ("remove word", "banned: scam", "mod"),
+    ]
+    log = moderator.get("/forum/moderation/log").text
+    assert "add word" in log and "remove word" in log and "suspect: transfer" in log
 
 
 def test_held_for_links_says_how_many(make_app):

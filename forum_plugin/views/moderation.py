@@ -401,7 +401,9 @@ def word_list():
         status = 400
     elif request.method == "POST":
         try:
-            added = bans.add_word(session, WordList(form.list.data), form.word.data, by_name=_moderator().name)
+            moderator = _moderator()
+            added = bans.add_word(session, WordList(form.list.data), form.word.data,
+                                  by_name=moderator.name, by_id=moderator.id)
         except bans.BanError as error:
             form.word.errors = [str(error)]
             status = 400
@@ -426,7 +428,8 @@ def word_list():
 @moderators_only
 def remove_word(word_id: int):
     _checked(ActionForm())
-    if not bans.remove_word(_session(), word_id):
+    moderator = _moderator()
+    if not bans.remove_word(_session(), word_id, by_name=moderator.name, by_id=moderator.id):
         abort(404, gettext("There is no word #%(id)s on the lists.", id=word_id))
     flash(gettext("Removed the word."), "forum")
     return redirect(url_for("forum.word_list"), code=303)
