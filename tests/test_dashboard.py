@@ -545,3 +545,9 @@ def test_the_queue_page_says_when_mail_is_not_getting_through(app, moderator, mo
     assert page.index("forum-mail-problem") < page.index("forum-tabs")
     monkeypatch.setattr(moderation, "mail_problem", lambda of_app: None)
     assert "forum-mail-problem" not in moderator.get("/forum/moderation/").text
+
+
+def test_an_empty_status_shows_the_default_tab(app, moderator):
+    comment_id = comment_id_from(post_comment(app.test_client(), body="waiting for a first look"))
+    page = moderator.get("/forum/moderation/?status=")
+    assert page.status_code == 200 and f'id="queue-{comment_id}"' in page.text

@@ -132,7 +132,7 @@ def _queue_filter() -> queue.QueueFilter:
         abort(400, gettext("A thread key has at most %(limit)s characters.", limit=THREAD_KEY_LENGTH))
     held_edits = args.get("status") == queue.HELD_EDITS
     try:
-        status = Status.APPROVED if held_edits else Status(args.get("status", Status.PENDING.value))
+        status = Status.APPROVED if held_edits else Status(args.get("status") or Status.PENDING.value)
     except ValueError:
         abort(400, gettext(
             "%(value)s is not a status; use one of %(statuses)s or %(held)s.",
