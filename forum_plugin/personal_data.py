@@ -19,9 +19,9 @@ from sqlalchemy import String, Table, delete, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from . import bans
-from .textmatch import case_blind, same_text
 from .forms import REPORT_REASONS
 from .models import Ban, BanKind, Base, Comment, Flag, MailAddress, ModerationEvent, Revision, Word, utcnow
+from .textmatch import case_blind, same_text
 
 ANONYMOUS = "Anonymous"
 REMOVED_BODY = "[removed at the author's request]"

@@ -13,7 +13,6 @@ from flask import render_template_string
 from sqlalchemy import func, select, update
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from forum_plugin import threads
 from forum_plugin.models import Comment, Flag, Thread, utcnow
 
 from . import hostapp

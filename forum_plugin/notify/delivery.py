@@ -187,10 +187,10 @@ def describe(error: BaseException, server: str, mail: Mail | None = None) -> Fai
 def _remember(app: Flask, mails: Sequence[Mail], outcomes: Sequence[Failure | None]) -> None:
     """Keep the last failure per audience; one mail that went out clears its audience's."""
     failures = _record(app).failures
-    for mail, outcome in zip(mails, outcomes):
+    for mail, outcome in zip(mails, outcomes, strict=True):
         if outcome is None:
             failures.pop(mail.audience, None)
-    for mail, outcome in zip(mails, outcomes):
+    for mail, outcome in zip(mails, outcomes, strict=True):
         if outcome is not None:
             failures[mail.audience] = outcome
 
