@@ -132,7 +132,7 @@ def approve_all(moderator, ids: list[int]) -> None:
         )
         assert response.status_code == 303
         done = moderator.get(response.headers["Location"]).text
-        assert f"Approved: {len(chunk)} of {len(chunk)} comments." in done
+        assert f"Approved: {len(chunk)} of {len(chunk)} comment{'' if len(chunk) == 1 else 's'}." in done
 
 
 def checked(facts: dict, origin: str) -> list[str]:

@@ -98,6 +98,9 @@ def test_bulk_approves_a_hundred_comments_in_one_request(app, moderator):
         ).all()
     assert sorted(approved_events) == ids
     assert thread_counts(app)["approved"] == 100 and thread_counts(app)["pending"] == 0
+    one = comment_id_from(post_comment(reader, body="and one more"))
+    response = send(moderator, "/forum/moderation/bulk", action="reject", ids=str(one))
+    assert "Rejected: 1 of 1 comment." in moderator.get(response.headers["Location"]).text
     page = app.test_client().get("/posts/first-report").text
     assert "comment number 0" in page and "comment number 49" in page and "100 comments" in page
     later = page.split('rel="next" href="', 1)[1].split('"', 1)[0].replace("&amp;", "&")

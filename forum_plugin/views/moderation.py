@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from .. import bans, comments, queue
 from ..forms import MAX_ID, ActionForm, BanForm, BulkForm, EditForm, WordForm
-from ..i18n import N_, gettext, status_name
+from ..i18n import N_, gettext, ngettext, status_name
 from ..identity import account_id, current_reader, display_name, is_moderator
 from ..models import BanKind, Comment, Status, Thread, WordList
 from ..notify import mail_problem
@@ -237,9 +237,11 @@ def bulk():
         abort(404, gettext("There is no comment #%(id)s; nothing was changed.", id=missing[0]))
     changed = comments.moderate(session, found, form.action.data, by=_moderator())
     flash(
-        gettext(
-            "%(done)s: %(changed)s of %(asked)s comments.",
-            done=gettext(DONE[form.action.data]), changed=len(changed), asked=len(ids),
+        ngettext(
+            "%(done)s: %(changed)s of %(num)d comment.",
+            "%(done)s: %(changed)s of %(num)d comments.",
+            len(ids),
+            done=gettext(DONE[form.action.data]), changed=len(changed),
         ),
         "forum",
     )
