@@ -143,7 +143,7 @@ def shared_address(address: str | None) -> bool | None:
         return None
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
-    return ip.is_private or ip.is_loopback or ip.is_link_local
+    return bans.is_shared_address(str(ip))
 
 
 def form_used(session: Session, nonce: str) -> bool:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, contains_eager
 
 from .models import Comment, Flag, ModerationEvent, Revision, Status, Thread
 from .paging import Cursor, beyond, ordering
+from .textmatch import escape_like
 
 PAGE_SIZE = 50
 
@@ -53,10 +54,6 @@ def status_counts(session: Session, thread_key: str | None = None) -> dict[str, 
     return counts
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def page(session: Session, wanted: QueueFilter, limit: int = PAGE_SIZE) -> QueuePage:
     """One page of comments in ``wanted.status``, keyset-paginated so the
     hundredth page costs what the first does."""
@@ -69,7 +66,7 @@ def page(session: Session, wanted: QueueFilter, limit: int = PAGE_SIZE) -> Queue
     if wanted.thread_key:
         query = query.where(Thread.key == wanted.thread_key)
     if wanted.search:
-        pattern = f"%{_escape_like(wanted.search.casefold())}%"
+        pattern = f"%{escape_like(wanted.search.casefold())}%"
         query = query.where(
             or_(
                 *(

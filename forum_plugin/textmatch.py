@@ -19,6 +19,11 @@ _ESCAPE = "\\"
 _OTHER_CASES_BEYOND_ASCII = "iks"
 
 
+def escape_like(text: str) -> str:
+    """``text`` matched literally by LIKE ... ESCAPE '\\': its "%", "_" and "\\" escaped."""
+    return text.replace(_ESCAPE, _ESCAPE * 2).replace("%", _ESCAPE + "%").replace("_", _ESCAPE + "_")
+
+
 def _pattern(text: str) -> str:
     """A LIKE pattern for ``text`` in lower case: ASCII as itself, escaped,
     a letter of a script without case (Thai, Chinese) as itself, any other
@@ -32,12 +37,7 @@ def _pattern(text: str) -> str:
                 out.append("%")
             continue
         ch = ch.lower()
-        if ch in _OTHER_CASES_BEYOND_ASCII:
-            out.append("_")
-        elif ch in "%_" + _ESCAPE:
-            out.append(_ESCAPE + ch)
-        else:
-            out.append(ch)
+        out.append("_" if ch in _OTHER_CASES_BEYOND_ASCII else escape_like(ch))
     return "".join(out)
 
 

@@ -87,14 +87,6 @@ def _back(default: str = "forum.moderation"):
     return redirect(_dashboard_path(request.form.get("next", "")) or url_for(default), code=303)
 
 
-def _checked(form) -> None:
-    """Refuse a form whose CSRF token is missing or stale (400, nothing changed)."""
-    if not form.validate():
-        if form.csrf_failed:
-            abort(400, CSRF_MESSAGE)
-        abort(400, " ".join(message for messages in form.errors.values() for message in messages))
-
-
 def _valid_or_shown(form) -> bool:
     """Whether a form the page shows again is valid: a CSRF failure is a 400
     (nothing changed); other mistakes are shown at their fields, with what
@@ -104,6 +96,13 @@ def _valid_or_shown(form) -> bool:
     if form.csrf_failed:
         abort(400, CSRF_MESSAGE)
     return False
+
+
+def _checked(form) -> None:
+    """Refuse a form whose CSRF token is missing or stale, or with a mistake
+    in a field (400, nothing changed)."""
+    if not _valid_or_shown(form):
+        abort(400, " ".join(message for messages in form.errors.values() for message in messages))
 
 
 def _comment_or_404(comment_id: int) -> Comment:
