@@ -40,7 +40,9 @@ def main() -> None:
     print(f"{'measure':<{width}} | {'figure':<28} | {'goal':<8} | met")
     print(f"{'-' * width}-|-{'-' * 28}-|-{'-' * 8}-|----")
     for row in rows:
-        print(f"{row.what:<{width}} | {row.figure:<28} | {row.goal:<8} | {('yes' if row.met else 'NO') if row.goal else ''}")
+        print(
+            f"{row.what:<{width}} | {row.figure:<28} | {row.goal:<8} | {('yes' if row.met else 'NO') if row.goal else ''}"
+        )
     missed = [row.what for row in rows if row.goal and not row.met]
     print(f"{len(rows)} figures in {seconds:.0f} s; goals missed: {len(missed)}")
 

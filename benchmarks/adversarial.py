@@ -119,7 +119,7 @@ ORDINARY = (
     "Thank you for writing this. I went through something similar last year, and what helped "
     "was talking to someone outside my family first.\n\n"
     "The *support line* at https://example.org/help is open **every day**, and "
-    "[their guide](https://example.org/guide \"A guide\") explains what to expect. "
+    '[their guide](https://example.org/guide "A guide") explains what to expect. '
     "You can also write to help@example.org.\n\n"
     "> You are not alone.\n\n"
     "- take it slowly\n- write things down\n- ask for `time off` if you need it\n"
@@ -159,7 +159,6 @@ def attack_bodies(length: int = MAX_LENGTH) -> dict[str, str]:
         if longest != body:
             found[f"{name}, within the budget ({len(longest):,} chars)"] = longest
     return found
-
 
 
 # The goal: no comment up to FORUM_MAX_LENGTH costs this much Markdown and
@@ -202,8 +201,10 @@ def main() -> None:
     results = timings()
     width = max(len(name) for name in results)
     goal = f"< {BUDGET_SECONDS * 1000:.0f} ms"
-    print(f"markup work per {MAX_LENGTH:,}-character body (FORUM_MAX_LENGTH), ms, median of 3, "
-          f"measured side by side (! = not {goal})")
+    print(
+        f"markup work per {MAX_LENGTH:,}-character body (FORUM_MAX_LENGTH), ms, median of 3, "
+        f"measured side by side (! = not {goal})"
+    )
     print(f"{'body':<{width}} | {'Markdown':>8} | " + " | ".join(f"{s:>8}" for s in sanitizers))
     for name in sorted(results, key=lambda name: -max(results[name][s] for s in sanitizers)):
         cells = " | ".join(
@@ -214,8 +215,10 @@ def main() -> None:
         seconds, name = worst(results, s)
         over = sum(figures[s] >= BUDGET_SECONDS for figures in results.values())
         met = "met" if seconds < BUDGET_SECONDS else "NOT met"
-        print(f"{s}: worst {seconds * 1000:.1f} ms ({name}); goal {goal} per comment {met}; "
-              f"{over} of {len(results)} bodies at or over it")
+        print(
+            f"{s}: worst {seconds * 1000:.1f} ms ({name}); goal {goal} per comment {met}; "
+            f"{over} of {len(results)} bodies at or over it"
+        )
 
 
 if __name__ == "__main__":

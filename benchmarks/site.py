@@ -85,7 +85,11 @@ class Seeder:
                 session.execute(insert(Comment), rows[start : start + 5000])
             postgresql = self.db.engine.dialect.name == "postgresql"
             if postgresql:
-                session.execute(text("SELECT setval(pg_get_serial_sequence('forum_comments', 'id'), (SELECT max(id) FROM forum_comments))"))
+                session.execute(
+                    text(
+                        "SELECT setval(pg_get_serial_sequence('forum_comments', 'id'), (SELECT max(id) FROM forum_comments))"
+                    )
+                )
             session.commit()
             if postgresql:
                 # What autovacuum does soon after a bulk load on a real site:
@@ -105,9 +109,13 @@ class Seeder:
             for level in range(chain + 1):
                 moment += timedelta(seconds=1)
                 row_id = next_id + len(rows)
-                rows.append(_comment(row_id, root_id if level else None, row_id - 1 if level else None, level, status, moment))
-        counts = {"approved_count": comments if status == Status.APPROVED else 0,
-                  "pending_count": comments if status == Status.PENDING else 0}
+                rows.append(
+                    _comment(row_id, root_id if level else None, row_id - 1 if level else None, level, status, moment)
+                )
+        counts = {
+            "approved_count": comments if status == Status.APPROVED else 0,
+            "pending_count": comments if status == Status.PENDING else 0,
+        }
         self._write({"key": key, "title": key, "url": f"/t/{key}", "created_at": START, **counts}, rows)
 
     def thread_with_wide_roots(self, key: str, roots: int, replies_each: int) -> None:
@@ -121,8 +129,14 @@ class Seeder:
             for n in range(replies_each + 1):
                 moment += timedelta(seconds=1)
                 row_id = next_id + len(rows)
-                rows.append(_comment(row_id, root_id if n else None, root_id if n else None, 1 if n else 0, Status.APPROVED, moment))
-        self._write({"key": key, "title": key, "url": f"/t/{key}", "created_at": START, "approved_count": len(rows)}, rows)
+                rows.append(
+                    _comment(
+                        row_id, root_id if n else None, root_id if n else None, 1 if n else 0, Status.APPROVED, moment
+                    )
+                )
+        self._write(
+            {"key": key, "title": key, "url": f"/t/{key}", "created_at": START, "approved_count": len(rows)}, rows
+        )
 
     def pending(self, key: str, count: int, authors: int, offset: int = 0) -> None:
         """``count`` pending top-level comments by ``authors`` different anonymous readers."""
@@ -133,7 +147,9 @@ class Seeder:
         for n in range(count):
             author = rng.randrange(authors)
             row = _comment(next_id + n, None, None, 0, Status.PENDING, START + timedelta(seconds=offset + n))
-            row.update(author_name=f"Reader {author}", author_email=f"reader{author}@example.org", ip_hash=f"{author:064x}")
+            row.update(
+                author_name=f"Reader {author}", author_email=f"reader{author}@example.org", ip_hash=f"{author:064x}"
+            )
             rows.append(row)
         self._write({"key": key, "title": key, "url": f"/t/{key}", "created_at": START, "pending_count": count}, rows)
 

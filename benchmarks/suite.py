@@ -49,7 +49,14 @@ def thread_statements(app, db, seeder: Seeder) -> list[Row]:
             _get(client, f"/t/{key}")
             with statements(seeder.engine) as seen:
                 _get(client, f"/t/{key}")
-            rows.append(Row(f"statements, thread page, {comments:,} comments at depth {depth}", str(len(seen)), "<= 3", len(seen) <= 3))
+            rows.append(
+                Row(
+                    f"statements, thread page, {comments:,} comments at depth {depth}",
+                    str(len(seen)),
+                    "<= 3",
+                    len(seen) <= 3,
+                )
+            )
     return rows
 
 
@@ -146,7 +153,12 @@ def template_overhead(app, db, seeder: Seeder) -> list[Row]:
         Row("full page of 1,000 comments (request, queries, tree, template)", f"{forum * 1000:.1f} ms", "", True),
         Row("bare Jinja loop over the same prefetched rows", f"{loop * 1000:.1f} ms", "", True),
         Row("template overhead: forum / bare loop", f"{ratio:.2f}x", "<= 2x", ratio <= 2),
-        Row("the same page in Thai through Flask-Babel / bare loop", f"{thai * 1000:.1f} ms ({thai / thai_loop:.2f}x)", "", True),
+        Row(
+            "the same page in Thai through Flask-Babel / bare loop",
+            f"{thai * 1000:.1f} ms ({thai / thai_loop:.2f}x)",
+            "",
+            True,
+        ),
     ]
 
 
@@ -183,11 +195,25 @@ def moderation_queue(app, db, seeder: Seeder) -> list[Row]:
     small_again = median_seconds(lambda: _get(client, "/forum/moderation/?thread=queue-1"), repeat=15)
     worst = max(small_first, big_first_statements, big_100_statements)
     return [
-        Row("statements, dashboard page 1 and 100 (1,000 / 100,000 pending)",
-            f"{small_first} / {big_first_statements}, {big_100_statements}", "<= 3", worst <= 3),
+        Row(
+            "statements, dashboard page 1 and 100 (1,000 / 100,000 pending)",
+            f"{small_first} / {big_first_statements}, {big_100_statements}",
+            "<= 3",
+            worst <= 3,
+        ),
         Row("dashboard page 1, 1,000 pending", f"{small * 1000:.2f} ms", "", True),
-        Row("dashboard page 1, 100,000 pending", f"{big_first * 1000:.2f} ms ({big_first / small:.2f}x)", "<= 2x", big_first / small <= 2),
-        Row("dashboard page 100, 100,000 pending", f"{big_100 * 1000:.2f} ms ({big_100 / small:.2f}x)", "<= 2x", big_100 / small <= 2),
+        Row(
+            "dashboard page 1, 100,000 pending",
+            f"{big_first * 1000:.2f} ms ({big_first / small:.2f}x)",
+            "<= 2x",
+            big_first / small <= 2,
+        ),
+        Row(
+            "dashboard page 100, 100,000 pending",
+            f"{big_100 * 1000:.2f} ms ({big_100 / small:.2f}x)",
+            "<= 2x",
+            big_100 / small <= 2,
+        ),
         Row("dashboard page 1 of one 1,000-comment thread among 100,000", f"{small_again * 1000:.2f} ms", "", True),
     ]
 
@@ -225,9 +251,21 @@ def accepting(app, db, seeder: Seeder) -> list[Row]:
     def bare():
         n["bare"] += 1
         with engine.begin() as connection:
-            connection.execute(insert(Comment).values(
-                thread_id=1, depth=0, status="pending", moderation_reason="", author_name="Bench Reader",
-                body_markdown=BODY, body_html=BODY, created_at=START, updated_at=START, notify=False, flag_count=0))
+            connection.execute(
+                insert(Comment).values(
+                    thread_id=1,
+                    depth=0,
+                    status="pending",
+                    moderation_reason="",
+                    author_name="Bench Reader",
+                    body_markdown=BODY,
+                    body_html=BODY,
+                    created_at=START,
+                    updated_at=START,
+                    notify=False,
+                    flag_count=0,
+                )
+            )
 
     try:
         bleach_post, nh3_post, inserting = side_by_side(post("bleach"), post("nh3"), bare, repeat=count)
@@ -244,15 +282,35 @@ def accepting(app, db, seeder: Seeder) -> list[Row]:
         validating = median_seconds(lambda: comment_form(from_request=True).validate(), repeat=count)
     floor = validating + with_bleach + inserting
     return [
-        Row("accept a comment (validate form, Markdown, bleach, policy, insert, commit)", f"{1 / bleach_post:,.0f}/s", "", True),
-        Row("the same with FORUM_SANITIZER = \"nh3\"", f"{1 / nh3_post:,.0f}/s", "", True),
+        Row(
+            "accept a comment (validate form, Markdown, bleach, policy, insert, commit)",
+            f"{1 / bleach_post:,.0f}/s",
+            "",
+            True,
+        ),
+        Row('the same with FORUM_SANITIZER = "nh3"', f"{1 / nh3_post:,.0f}/s", "", True),
         Row("bare INSERT + COMMIT, same engine", f"{1 / inserting:,.0f}/s", "", True),
-        Row("accepting throughput / bare insert throughput (bleach, the default)", f"{share:.0%}", ">= 50%", share >= 0.5),
+        Row(
+            "accepting throughput / bare insert throughput (bleach, the default)",
+            f"{share:.0%}",
+            ">= 50%",
+            share >= 0.5,
+        ),
         Row("accepting throughput / bare insert throughput (nh3)", f"{nh3_share:.0%}", "", True),
-        Row("Markdown + bleach per comment", f"{with_bleach * 1e6:.0f} µs ({with_bleach / inserting:.2f}x a bare insert)", "", True),
+        Row(
+            "Markdown + bleach per comment",
+            f"{with_bleach * 1e6:.0f} µs ({with_bleach / inserting:.2f}x a bare insert)",
+            "",
+            True,
+        ),
         Row("Markdown + nh3 per comment", f"{with_nh3 * 1e6:.0f} µs ({with_bleach / with_nh3:.1f}x faster)", "", True),
         Row("comment form validation", f"{validating * 1e6:.0f} µs", "", True),
-        Row("best possible share with bleach: bare / (validation + Markdown + bleach + bare)", f"{inserting / floor:.0%}", "", True),
+        Row(
+            "best possible share with bleach: bare / (validation + Markdown + bleach + bare)",
+            f"{inserting / floor:.0%}",
+            "",
+            True,
+        ),
     ]
 
 
@@ -267,8 +325,14 @@ def adversarial_markup(app, db, seeder: Seeder) -> list[Row]:
     for sanitizer in sorted(markup.SANITIZERS):
         seconds, name = adversarial.worst(results, sanitizer)
         over = sum(figures[sanitizer] >= adversarial.BUDGET_SECONDS for figures in results.values())
-        rows.append(Row(f"worst markup, {len(results)} adversarial {length:,}-char bodies, {sanitizer}: {name}",
-                        f"{seconds * 1000:.1f} ms", goal, seconds < adversarial.BUDGET_SECONDS))
+        rows.append(
+            Row(
+                f"worst markup, {len(results)} adversarial {length:,}-char bodies, {sanitizer}: {name}",
+                f"{seconds * 1000:.1f} ms",
+                goal,
+                seconds < adversarial.BUDGET_SECONDS,
+            )
+        )
         rows.append(Row(f"adversarial bodies not under {goal[2:]}, {sanitizer}", f"{over} of {len(results)}", "", True))
     return rows
 
@@ -277,7 +341,10 @@ def memory(database_url: str) -> list[Row]:
     """8. Peak memory while paging through a whole 10,000-comment thread, in a fresh process."""
     result = subprocess.run(
         [sys.executable, "-m", "benchmarks.paging_memory", database_url],
-        capture_output=True, text=True, timeout=240, check=True,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=True,
     )
     first, whole, pages = result.stdout.split()
     first_mib, whole_mib = float(first), float(whole)
@@ -289,7 +356,13 @@ def memory(database_url: str) -> list[Row]:
 
 
 MEASURES = (
-    thread_statements, flat_cost, write_once, template_overhead, moderation_queue, accepting, adversarial_markup,
+    thread_statements,
+    flat_cost,
+    write_once,
+    template_overhead,
+    moderation_queue,
+    accepting,
+    adversarial_markup,
 )
 
 

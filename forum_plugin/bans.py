@@ -176,7 +176,9 @@ def lift(session: Session, ban_id: int, *, by_id: str | None, by_name: str) -> b
     if ban is None:
         return False
     came_from = session.scalar(
-        select(ModerationEvent.comment_id).where(ModerationEvent.ban_id == ban_id, ModerationEvent.action == "ban").limit(1)
+        select(ModerationEvent.comment_id)
+        .where(ModerationEvent.ban_id == ban_id, ModerationEvent.action == "ban")
+        .limit(1)
     )
     session.add(_event(ban, "lift ban", comment_id=came_from, by_id=by_id, by_name=by_name))
     session.execute(delete(Ban).where(Ban.id == ban_id))
@@ -208,8 +210,12 @@ def matching(
 ) -> BanMatch | None:
     """The ban in force that covers an author, if any, in one statement."""
     now = now or utcnow()
-    wanted = [(BanKind.EMAIL, (email or "").lower()), (BanKind.DOMAIN, email_domain(email)),
-              (BanKind.ACCOUNT, account_id), (BanKind.IP, ip_hash)]
+    wanted = [
+        (BanKind.EMAIL, (email or "").lower()),
+        (BanKind.DOMAIN, email_domain(email)),
+        (BanKind.ACCOUNT, account_id),
+        (BanKind.IP, ip_hash),
+    ]
     wanted = [(kind, value) for kind, value in wanted if value]
     wanted += [(kind, forget_value(kind.value, value)) for kind, value in wanted if kind in PERSONAL_KINDS]
     conditions = [and_(Ban.kind == kind.value, Ban.value == value) for kind, value in wanted]
@@ -224,7 +230,9 @@ def matching(
     return BanMatch(ban.kind, ban.reason) if ban else None
 
 
-def words(session: Session, configured_banned: Sequence[str], configured_suspect: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def words(
+    session: Session, configured_banned: Sequence[str], configured_suspect: Sequence[str]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The banned and suspect words: the config's lists plus the dashboard's."""
     rows = session.execute(select(Word.list, Word.word).order_by(Word.id)).all()
     banned = tuple(configured_banned) + tuple(w for kind, w in rows if kind == WordList.BANNED)
@@ -238,8 +246,16 @@ def dashboard_words(session: Session) -> Sequence[Word]:
 
 def _word_event(action: str, word: Word, by_id: str | None, by_name: str) -> ModerationEvent:
     """An audit row for a change to the word lists (no comment moves)."""
-    return ModerationEvent(comment_id=None, ban_id=None, actor_id=by_id, actor_name=by_name[:100], action=action,
-                           from_status=None, to_status="", reason=f"{word.list}: {word.word}"[:500])
+    return ModerationEvent(
+        comment_id=None,
+        ban_id=None,
+        actor_id=by_id,
+        actor_name=by_name[:100],
+        action=action,
+        from_status=None,
+        to_status="",
+        reason=f"{word.list}: {word.word}"[:500],
+    )
 
 
 def add_word(session: Session, kind: WordList, word: str, *, by_name: str, by_id: str | None = None) -> bool:

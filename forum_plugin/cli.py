@@ -67,7 +67,9 @@ def db_upgrade(revision: str) -> None:
     with migrating() as config:
         adopted = adopt_existing_tables(config)
         if adopted:
-            click.echo(f"The forum tables were made without migrations and match revision {adopted}: marked them as at {adopted}.")
+            click.echo(
+                f"The forum tables were made without migrations and match revision {adopted}: marked them as at {adopted}."
+            )
         command.upgrade(config, revision)
     click.echo(f"forum tables upgraded to {revision}.")
 
@@ -143,7 +145,9 @@ def _person(email: str) -> personal_data.Person:
 
 @forum_cli.command("export")
 @click.option("--email", required=True, help="The address the comments were written under.")
-@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="File to write (default: stdout).")
+@click.option(
+    "-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="File to write (default: stdout)."
+)
 def export_command(email: str, output) -> None:
     """Write everything held about the person who wrote under EMAIL as JSON: comments with their
     earlier versions, held edits, reports and history; reports they made; bans on them; their mail address."""
@@ -152,12 +156,18 @@ def export_command(email: str, output) -> None:
     json.dump(data, output, ensure_ascii=False, indent=2)
     output.write("\n")
     if output.name != "<stdout>":
-        click.echo(f"Wrote {len(data['comments'])} comments and what else is held about {email} to {output.name}.", err=True)
+        click.echo(
+            f"Wrote {len(data['comments'])} comments and what else is held about {email} to {output.name}.", err=True
+        )
 
 
 @forum_cli.command("erase")
 @click.option("--email", required=True, help="The address the comments were written under.")
-@click.option("--remove-bodies", is_flag=True, help="Also replace the comments' text, and every earlier version of it, with a placeholder.")
+@click.option(
+    "--remove-bodies",
+    is_flag=True,
+    help="Also replace the comments' text, and every earlier version of it, with a placeholder.",
+)
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def erase_command(email: str, remove_bodies: bool, yes: bool) -> None:
     """Forget the person who wrote under EMAIL in every forum table: comments read "Anonymous" and
@@ -174,13 +184,19 @@ def erase_command(email: str, remove_bodies: bool, yes: bool) -> None:
     try:
         erased = personal_data.erase(get_state().db.session, email, remove_bodies=remove_bodies)
     except SQLAlchemyError as error:
-        raise click.ClickException(f"Nothing was erased: the database refused ({getattr(error, 'orig', error)}).") from error
+        raise click.ClickException(
+            f"Nothing was erased: the database refused ({getattr(error, 'orig', error)})."
+        ) from error
     click.echo(f"Erased {erased.comments} comments by {email} ({erased.summary()} changed).")
 
 
 @forum_cli.command("purge")
-@click.option("--days", type=click.IntRange(min=0), default=None,
-              help="Clear IP hashes older than this many days (default: FORUM_IP_RETENTION_DAYS).")
+@click.option(
+    "--days",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Clear IP hashes older than this many days (default: FORUM_IP_RETENTION_DAYS).",
+)
 def purge_command(days: int | None) -> None:
     """Clear the IP hashes of old comments and reports. Run it daily from cron."""
     state = get_state()
@@ -204,9 +220,12 @@ key_from_option = click.option(
 def _run_import(path: str, parse, source_name: str, key_from: str | None) -> None:
     state = get_state()
     key_for = key_by(key_from) if key_from else state.forum.import_thread_key_fn or key_by("slug")
-    with open(path, "rb") as source, click.progressbar(
-        length=os.path.getsize(path), label=f"Reading {os.path.basename(path)}", file=sys.stderr
-    ) as bar:
+    with (
+        open(path, "rb") as source,
+        click.progressbar(
+            length=os.path.getsize(path), label=f"Reading {os.path.basename(path)}", file=sys.stderr
+        ) as bar,
+    ):
         try:
             parsed = parse(source, progress=lambda done: bar.update(done - bar.pos))
         except ImportFileError as error:

@@ -213,8 +213,10 @@ def policy_context(session: Session, draft: policy.Draft, settings: Settings) ->
                 .where(
                     Comment.author_id == draft.author_id,
                     (Comment.status == Status.APPROVED)
-                    | (Comment.status.in_([Status.REJECTED, Status.SPAM])
-                       & (Comment.created_at > now - timedelta(days=policy.TRUST_WINDOW_DAYS))),
+                    | (
+                        Comment.status.in_([Status.REJECTED, Status.SPAM])
+                        & (Comment.created_at > now - timedelta(days=policy.TRUST_WINDOW_DAYS))
+                    ),
                 )
                 .group_by(Comment.status)
             ).all()
@@ -384,7 +386,9 @@ def _clear_reports(session: Session, comments: Sequence[Comment]) -> dict[int, i
     open_reports = Flag.cleared_at.is_(None)
     counts = dict(
         session.execute(
-            select(Flag.comment_id, func.count()).where(Flag.comment_id.in_(ids), open_reports).group_by(Flag.comment_id)
+            select(Flag.comment_id, func.count())
+            .where(Flag.comment_id.in_(ids), open_reports)
+            .group_by(Flag.comment_id)
         ).all()
     )
     if counts:
@@ -404,7 +408,9 @@ def _with_cleared(reason: str, cleared: int) -> str:
     return f"{reason}; {note}" if reason else note
 
 
-def _move(session: Session, moves: Sequence[tuple[Comment, Status]], action: str, by: Actor, reason: str) -> list[Comment]:
+def _move(
+    session: Session, moves: Sequence[tuple[Comment, Status]], action: str, by: Actor, reason: str
+) -> list[Comment]:
     """Move each comment to its status, with audit events and counts, in one transaction.
 
     An approval answers the readers' reports so far: they are marked
@@ -562,9 +568,15 @@ def _settle_edit(session: Session, comment: Comment, by: Actor, accepted: bool) 
         _replace_text(session, comment, comment.pending_markdown or "", comment.pending_html or "", by)
     else:
         # The refused text is kept among the revisions, so nothing is lost.
-        session.add(Revision(comment_id=comment.id, body_markdown=comment.pending_markdown or "",
-                             body_html=comment.pending_html or "", editor_id=by.id,
-                             editor_name=f"{by.name[:80]} (refused edit)"))
+        session.add(
+            Revision(
+                comment_id=comment.id,
+                body_markdown=comment.pending_markdown or "",
+                body_html=comment.pending_html or "",
+                editor_id=by.id,
+                editor_name=f"{by.name[:80]} (refused edit)",
+            )
+        )
     comment.edit_pending = False
     comment.pending_markdown = comment.pending_html = None
     session.add(_event(comment, by, "accept edit" if accepted else "refuse edit", comment.status, ""))

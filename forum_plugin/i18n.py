@@ -48,7 +48,6 @@ TRANSLATIONS = PACKAGE / "translations"
 SOURCE_LANGUAGE = "en"
 
 
-
 def babel_active() -> bool:
     """Whether this request is translated: the host set up Flask-Babel."""
     return has_request_context() and "babel" in current_app.extensions

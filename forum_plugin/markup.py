@@ -68,7 +68,9 @@ def _bounded_scheme_search(rule: Callable[[StateInline, bool], bool]) -> Callabl
 _REFERENCE_WINDOW = 32
 
 
-def _bounded_reference(rule: Callable[[StateBlock, int, int, bool], bool]) -> Callable[[StateBlock, int, int, bool], bool]:
+def _bounded_reference(
+    rule: Callable[[StateBlock, int, int, bool], bool],
+) -> Callable[[StateBlock, int, int, bool], bool]:
     def reference(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
         line_max = state.lineMax
         state.lineMax = min(line_max, start_line + _REFERENCE_WINDOW)

@@ -58,7 +58,9 @@ def current_revision(config: Config) -> str | None:
 def forum_tables(connection: Connection) -> list[str]:
     """The forum's tables that exist, leaving out its version table."""
     return sorted(
-        name for name in inspect(connection).get_table_names() if name.startswith(TABLE_PREFIX) and name != VERSION_TABLE
+        name
+        for name in inspect(connection).get_table_names()
+        if name.startswith(TABLE_PREFIX) and name != VERSION_TABLE
     )
 
 

@@ -57,7 +57,9 @@ class Cursor:
 def beyond(model, cursor: Cursor, descending: bool):
     """Rows after ``cursor`` in (created_at, id) order, or before it when ``descending``."""
     if descending:
-        return or_(model.created_at < cursor.created_at, and_(model.created_at == cursor.created_at, model.id < cursor.id))
+        return or_(
+            model.created_at < cursor.created_at, and_(model.created_at == cursor.created_at, model.id < cursor.id)
+        )
     return or_(model.created_at > cursor.created_at, and_(model.created_at == cursor.created_at, model.id > cursor.id))
 
 

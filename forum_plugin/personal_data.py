@@ -57,7 +57,9 @@ def find(session: Session, email: str) -> Person:
     columns = (Comment.id, Comment.author_id, Comment.author_name, Comment.ip_hash)
     rows = [
         row
-        for row in session.execute(select(*columns, Comment.author_email).where(case_blind(Comment.author_email, email)))
+        for row in session.execute(
+            select(*columns, Comment.author_email).where(case_blind(Comment.author_email, email))
+        )
         if same_text(row.author_email, email)
     ]
     accounts = sorted({row.author_id for row in rows if row.author_id})
@@ -65,9 +67,11 @@ def find(session: Session, email: str) -> Person:
     if accounts:
         rows += session.execute(select(*columns).where(Comment.author_id.in_(accounts))).all()
         names |= {row.author_name for row in rows}
-        for column, owner in ((ModerationEvent.actor_name, ModerationEvent.actor_id),
-                              (Revision.editor_name, Revision.editor_id),
-                              (Ban.created_by_name, Ban.created_by_id)):
+        for column, owner in (
+            (ModerationEvent.actor_name, ModerationEvent.actor_id),
+            (Revision.editor_name, Revision.editor_id),
+            (Ban.created_by_name, Ban.created_by_id),
+        ):
             names |= set(session.scalars(select(column).where(owner.in_(accounts)).distinct()))
     return Person(
         email=email,
@@ -145,24 +149,44 @@ def export(session: Session, email: str) -> dict[str, Any]:
                 "created_at": _time(c.created_at),
                 "updated_at": _time(c.updated_at),
                 "revisions": [
-                    {"body_markdown": r.body_markdown, "body_html": r.body_html,
-                     "replaced_by": r.editor_name if r.editor_id in person.account_ids or not r.editor_id
-                     else "a moderator", "replaced_at": _time(r.created_at)}
-                    for r in revisions if r.comment_id == c.id
+                    {
+                        "body_markdown": r.body_markdown,
+                        "body_html": r.body_html,
+                        "replaced_by": r.editor_name
+                        if r.editor_id in person.account_ids or not r.editor_id
+                        else "a moderator",
+                        "replaced_at": _time(r.created_at),
+                    }
+                    for r in revisions
+                    if r.comment_id == c.id
                 ],
-                "reports": [{"reason": f.reason, "created_at": _time(f.created_at),
-                             "answered_at": _time(f.cleared_at)} for f in reports_on if f.comment_id == c.id],
+                "reports": [
+                    {"reason": f.reason, "created_at": _time(f.created_at), "answered_at": _time(f.cleared_at)}
+                    for f in reports_on
+                    if f.comment_id == c.id
+                ],
                 "audit_events": [
-                    {"action": e.action, "by": _actor(e, person), "from_status": e.from_status,
-                     "to_status": e.to_status, "reason": e.reason, "created_at": _time(e.created_at)}
-                    for e in events if e.comment_id == c.id
+                    {
+                        "action": e.action,
+                        "by": _actor(e, person),
+                        "from_status": e.from_status,
+                        "to_status": e.to_status,
+                        "reason": e.reason,
+                        "created_at": _time(e.created_at),
+                    }
+                    for e in events
+                    if e.comment_id == c.id
                 ],
             }
             for c in comments
         ],
         "reports_made": [
-            {"comment_id": f.comment_id, "reason": f.reason, "created_at": _time(f.created_at),
-             "answered_at": _time(f.cleared_at)}
+            {
+                "comment_id": f.comment_id,
+                "reason": f.reason,
+                "created_at": _time(f.created_at),
+                "answered_at": _time(f.cleared_at),
+            }
             for f in reports_made
         ],
         "bans": [
@@ -212,9 +236,7 @@ class Scrubber:
         self._address = re.compile(rf"(?<![\w.%+-]){re.escape(person.email)}(?![\w-]|\.\w)", re.IGNORECASE)
         names = sorted(person.names, key=len, reverse=True)
         self._names = (
-            re.compile("|".join(rf"(?<!\w){re.escape(name)}(?!\w)" for name in names), re.IGNORECASE)
-            if names
-            else None
+            re.compile("|".join(rf"(?<!\w){re.escape(name)}(?!\w)" for name in names), re.IGNORECASE) if names else None
         )
         self.needles = [person.email, *(name.lower() for name in names)]
 
@@ -245,8 +267,15 @@ def _rewrite(session: Session, table: Table, column, needles: Iterable[str], rew
 
 def _erase_comments(session: Session, person: Person, remove_bodies: bool) -> int:
     values: dict[str, Any] = {
-        "author_name": ANONYMOUS, "author_email": None, "author_id": None, "ip_hash": None, "ip_private": None,
-        "notify": False, "edit_pending": False, "pending_markdown": None, "pending_html": None,
+        "author_name": ANONYMOUS,
+        "author_email": None,
+        "author_id": None,
+        "ip_hash": None,
+        "ip_private": None,
+        "notify": False,
+        "edit_pending": False,
+        "pending_markdown": None,
+        "pending_html": None,
     }
     if remove_bodies:
         values.update(body_markdown=REMOVED_BODY, body_html=REMOVED_HTML)
@@ -257,17 +286,17 @@ def _erase_revisions(session: Session, person: Person, remove_bodies: bool) -> i
     changed = 0
     if remove_bodies:
         changed += session.execute(
-            update(Revision).where(Revision.comment_id.in_(person.comment_ids))
+            update(Revision)
+            .where(Revision.comment_id.in_(person.comment_ids))
             .values(body_markdown=REMOVED_BODY, body_html=REMOVED_HTML)
         ).rowcount
     by_them = or_(
         Revision.editor_id.in_(person.account_ids),
-        Revision.comment_id.in_(person.comment_ids) & Revision.editor_id.is_(None)
+        Revision.comment_id.in_(person.comment_ids)
+        & Revision.editor_id.is_(None)
         & Revision.editor_name.in_(person.names),
     )
-    changed += session.execute(
-        update(Revision).where(by_them).values(editor_id=None, editor_name=ANONYMOUS)
-    ).rowcount
+    changed += session.execute(update(Revision).where(by_them).values(editor_id=None, editor_name=ANONYMOUS)).rowcount
     return changed
 
 
@@ -278,7 +307,8 @@ def _erase_events(session: Session, person: Person) -> int:
     events = ModerationEvent.__table__
     by_them = or_(
         events.c.actor_id.in_(person.account_ids),
-        events.c.comment_id.in_(person.comment_ids) & events.c.actor_id.is_(None)
+        events.c.comment_id.in_(person.comment_ids)
+        & events.c.actor_id.is_(None)
         & events.c.actor_name.in_(person.names),
     )
     return session.execute(update(events).where(by_them).values(actor_id=None, actor_name=ANONYMOUS)).rowcount
@@ -312,7 +342,8 @@ def _erase_bans(session: Session, person: Person) -> int:
         changed += 1
     if person.account_ids:
         changed += session.execute(
-            update(Ban).where(Ban.created_by_id.in_(person.account_ids))
+            update(Ban)
+            .where(Ban.created_by_id.in_(person.account_ids))
             .values(created_by_id=None, created_by_name=ANONYMOUS)
         ).rowcount
     return changed
@@ -354,7 +385,9 @@ def erase(session: Session, email: str, *, remove_bodies: bool = False, by: str 
     if not holds_anything(session, person):
         return erased
     try:
-        statuses = dict(session.execute(select(Comment.id, Comment.status).where(Comment.id.in_(person.comment_ids))).all())
+        statuses = dict(
+            session.execute(select(Comment.id, Comment.status).where(Comment.id.in_(person.comment_ids))).all()
+        )
         erased.comments = _erase_comments(session, person, remove_bodies)
         erased.revisions = _erase_revisions(session, person, remove_bodies)
         erased.events = _erase_events(session, person)
@@ -365,12 +398,28 @@ def erase(session: Session, email: str, *, remove_bodies: bool = False, by: str 
         erased.quotes = _erase_quotes(session, Scrubber(person))
         reason = "erased at the author's request" + (", text removed" if remove_bodies else "")
         session.add_all(
-            ModerationEvent(comment_id=comment_id, actor_id=None, actor_name=by, action="erase",
-                            from_status=status, to_status=status, reason=reason)
+            ModerationEvent(
+                comment_id=comment_id,
+                actor_id=None,
+                actor_name=by,
+                action="erase",
+                from_status=status,
+                to_status=status,
+                reason=reason,
+            )
             for comment_id, status in statuses.items()
         )
-        session.add(ModerationEvent(comment_id=None, actor_id=None, actor_name=by, action="erase", from_status=None,
-                                    to_status="", reason=f"a person's data erased on request: {erased.summary()}"[:500]))
+        session.add(
+            ModerationEvent(
+                comment_id=None,
+                actor_id=None,
+                actor_name=by,
+                action="erase",
+                from_status=None,
+                to_status="",
+                reason=f"a person's data erased on request: {erased.summary()}"[:500],
+            )
+        )
         session.commit()
     except Exception:
         session.rollback()
@@ -389,9 +438,7 @@ def purge_addresses(session: Session, older_than_days: int) -> tuple[int, int]:
     comments = session.execute(
         update(Comment).where(Comment.ip_hash.is_not(None), Comment.created_at < cutoff).values(ip_hash=None)
     ).rowcount
-    old_reports = session.scalars(
-        select(Flag).where(Flag.reporter.like("ip:%"), Flag.created_at < cutoff)
-    ).all()
+    old_reports = session.scalars(select(Flag).where(Flag.reporter.like("ip:%"), Flag.created_at < cutoff)).all()
     for flag in old_reports:
         # Still unique per comment, but no longer tied to an address.
         flag.reporter = f"purged:{flag.id}"

@@ -170,7 +170,9 @@ def trusted_author(draft: Draft, context: Context) -> Decision | None:
 
 def too_many_links(draft: Draft, context: Context) -> Decision | None:
     if draft.links > context.max_links:
-        return Decision(Status.PENDING, (reasons.held(reasons.TOO_MANY_LINKS, links=draft.links, limit=context.max_links),))
+        return Decision(
+            Status.PENDING, (reasons.held(reasons.TOO_MANY_LINKS, links=draft.links, limit=context.max_links),)
+        )
     return None
 
 

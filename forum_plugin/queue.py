@@ -162,7 +162,9 @@ class LogFilter:
     before: int | None = None
 
 
-def audit_log(session: Session, wanted: LogFilter, limit: int = PAGE_SIZE) -> tuple[Sequence[ModerationEvent], int | None]:
+def audit_log(
+    session: Session, wanted: LogFilter, limit: int = PAGE_SIZE
+) -> tuple[Sequence[ModerationEvent], int | None]:
     """Moderation events newest first, and the id to continue from (if more)."""
     query = select(ModerationEvent)
     if wanted.comment_id is not None:

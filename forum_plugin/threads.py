@@ -108,7 +108,9 @@ class ThreadPage:
 OWN_UNPUBLISHED = (Status.PENDING, Status.SPAM)
 
 
-def visible_with_placeholders(comments: Sequence[PageComment], own_ids: frozenset[int]) -> tuple[list[PageComment], set[int]]:
+def visible_with_placeholders(
+    comments: Sequence[PageComment], own_ids: frozenset[int]
+) -> tuple[list[PageComment], set[int]]:
     """Keep what a reader may see: approved comments, their own unpublished
     ones, and, as placeholders, removed comments that still have a visible
     reply under them. Returns the kept comments and the placeholders' ids."""
@@ -177,7 +179,9 @@ def _root_page(session: Session, thread: Thread, wanted: PageRequest, per_page: 
     cursor = wanted.before or wanted.after
     if cursor is not None:
         query = query.where(beyond(Comment, cursor, descending))
-    rows = [PageComment(*row) for row in _read(session, query.order_by(*ordering(Comment, descending)).limit(per_page + 1))]
+    rows = [
+        PageComment(*row) for row in _read(session, query.order_by(*ordering(Comment, descending)).limit(per_page + 1))
+    ]
     more = len(rows) > per_page
     roots = rows[:per_page]
     if backwards:
@@ -247,7 +251,9 @@ def thread_fits_one_page(thread: Thread, per_page: int) -> bool:
     return sum(getattr(thread, Thread.count_column(s.value)) for s in Status) < per_page
 
 
-def page_holding(session: Session, thread: Thread, comment_id: int, *, per_page: int, newest_first: bool) -> PageRequest | None:
+def page_holding(
+    session: Session, thread: Thread, comment_id: int, *, per_page: int, newest_first: bool
+) -> PageRequest | None:
     """The page a permalink to ``comment_id`` should open on, however deep it
     is: the page of its top-level comment. None when it is not in ``thread``."""
     comment = session.get(Comment, comment_id)

@@ -57,7 +57,11 @@ def issue(secret: str | bytes | None, place: Place) -> str:
     # "s": the time to the microsecond (the signature's own timestamp is in
     # whole seconds, which would let a form through up to a second early).
     payload = {
-        "k": place.key, "t": place.title, "u": place.url, "n": secrets.token_urlsafe(NONCE_BYTES), "s": time.time(),
+        "k": place.key,
+        "t": place.title,
+        "u": place.url,
+        "n": secrets.token_urlsafe(NONCE_BYTES),
+        "s": time.time(),
     }
     return _serializer(secret).dumps(payload)
 

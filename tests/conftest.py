@@ -166,8 +166,9 @@ def report(client, comment_id: int, *, address: str = "127.0.0.1", page: str = "
     """A reader at ``address`` reports a comment through the page's report form."""
     environ = {"REMOTE_ADDR": address}
     token = csrf_token(client.get(page, environ_base=environ).text)
-    return client.post(f"/forum/comments/{comment_id}/report", data={"csrf_token": token, "reason": "abuse"},
-                       environ_base=environ)
+    return client.post(
+        f"/forum/comments/{comment_id}/report", data={"csrf_token": token, "reason": "abuse"}, environ_base=environ
+    )
 
 
 def status_of(app, comment_id: int) -> str:

@@ -126,4 +126,6 @@ def test_cli_mistakes_are_messages_and_non_zero_exits(app, tmp_path):
     assert "there are no forum tables yet" in succeeds(app, "db", "current")
     assert "There are no forum tables to mark" in fails(app, "db", "stamp", "head")
     unreachable = hostapp.create_app(f"sqlite:///{tmp_path / 'no' / 'such' / 'folder.db'}")
-    assert "The database refused, nothing was changed: unable to open database file" in fails(unreachable, "db", "upgrade")
+    assert "The database refused, nothing was changed: unable to open database file" in fails(
+        unreachable, "db", "upgrade"
+    )

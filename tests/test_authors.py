@@ -76,11 +76,15 @@ def test_a_held_edit_leaves_the_published_text_on_the_page_until_accepted(make_a
     queue = moderator.get("/forum/moderation/?status=edits").text
     assert 'Held edits <span class="forum-count">1</span>' in queue and "b.example" in queue
     with app.app_context():
-        reasons = hostapp.db.session.scalars(select(ModerationEvent.reason).where(
-            ModerationEvent.comment_id == comment_id, ModerationEvent.action == "author edit held")).all()
+        reasons = hostapp.db.session.scalars(
+            select(ModerationEvent.reason).where(
+                ModerationEvent.comment_id == comment_id, ModerationEvent.action == "author edit held"
+            )
+        ).all()
     assert reasons == ["held: 3 links, limit 2"]
-    response = moderator.post(f"/forum/moderation/comments/{comment_id}/edits/accept",
-                              data={"csrf_token": csrf_token(queue)})
+    response = moderator.post(
+        f"/forum/moderation/comments/{comment_id}/edits/accept", data={"csrf_token": csrf_token(queue)}
+    )
     assert response.status_code == 303
     accepted = comment(app, comment_id)
     assert (accepted.edit_pending, accepted.status) == (False, "approved")

@@ -24,8 +24,11 @@ def test_identicons_follow_the_author_and_reveal_nothing(make_app):
     app = make_app(FORUM_MODERATION="post", FORUM_AVATARS="identicon")
     client = app.test_client()
     for n, name in enumerate(("Mali", "Dara", "Mali")):
-        comment_id_from(post_comment(client, author_name=name, author_email=f"{name.lower()}@example.org",
-                                     body=f"comment {n} by {name}"))
+        comment_id_from(
+            post_comment(
+                client, author_name=name, author_email=f"{name.lower()}@example.org", body=f"comment {n} by {name}"
+            )
+        )
     page = client.get("/posts/first-report").text
     first, second, third = pictures(page)
     assert first.startswith("data:image/svg+xml,") and first == third and first != second

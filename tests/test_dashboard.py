@@ -51,7 +51,12 @@ def status_of(app, comment_id: int) -> str:
 def events_of(app, comment_id: int) -> list[tuple[str, str | None, str, str]]:
     with app.app_context():
         rows = hostapp.db.session.execute(
-            select(ModerationEvent.action, ModerationEvent.from_status, ModerationEvent.to_status, ModerationEvent.actor_name)
+            select(
+                ModerationEvent.action,
+                ModerationEvent.from_status,
+                ModerationEvent.to_status,
+                ModerationEvent.actor_name,
+            )
             .where(ModerationEvent.comment_id == comment_id)
             .order_by(ModerationEvent.id)
         )
@@ -67,8 +72,14 @@ def thread_counts(app, key: str = "first-report") -> dict[str, int]:
 def test_each_action_moves_the_comment_and_is_recorded(app, moderator):
     comment_id = comment_id_from(post_comment(app.test_client(), body="judge me"))
     path = f"/forum/moderation/comments/{comment_id}"
-    for action, status in [("spam", "spam"), ("restore", "pending"), ("approve", "approved"), ("delete", "deleted"),
-                           ("restore", "approved"), ("reject", "rejected")]:
+    for action, status in [
+        ("spam", "spam"),
+        ("restore", "pending"),
+        ("approve", "approved"),
+        ("delete", "deleted"),
+        ("restore", "approved"),
+        ("reject", "rejected"),
+    ]:
         assert send(moderator, f"{path}/{action}").status_code == 303
         assert status_of(app, comment_id) == status
     assert events_of(app, comment_id) == [
@@ -188,8 +199,9 @@ def test_bans_from_a_comment_hold_and_expire(app, users, moderator, kind):
     fields = {"author_email": "troll@abuse.example"} if kind in ("email", "domain") else {}
     first = comment_id_from(post_comment(author, body="first", **fields))
     # A ban by address asks first (tests/attacks/test_bans.py); this one is confirmed.
-    response = send(moderator, f"/forum/moderation/comments/{first}/ban", kind=kind, reason="harassment", days="2",
-                    confirm="1")
+    response = send(
+        moderator, f"/forum/moderation/comments/{first}/ban", kind=kind, reason="harassment", days="2", confirm="1"
+    )
     assert response.status_code == 303
     assert "harassment" in moderator.get("/forum/moderation/bans").text
 
@@ -257,10 +269,13 @@ def test_a_domain_ban_that_would_catch_nobody_is_refused_at_its_field(app, moder
         assert hostapp.db.session.scalar(select(Ban.value)) == "scam.example"
 
 
-@pytest.mark.parametrize("fields, field_id", [
-    ({"kind": "email", "value": "a@b.example", "days": "abc"}, "days"),
-    ({"kind": "email", "value": "a@b.example", "reason": "r" * 600}, "reason"),
-])
+@pytest.mark.parametrize(
+    "fields, field_id",
+    [
+        ({"kind": "email", "value": "a@b.example", "days": "abc"}, "days"),
+        ({"kind": "email", "value": "a@b.example", "reason": "r" * 600}, "reason"),
+    ],
+)
 def test_a_mistake_in_the_ban_form_is_shown_at_its_field_with_what_was_typed(app, moderator, fields, field_id):
     bad = send(moderator, "/forum/moderation/bans", **fields)
     assert bad.status_code == 400
@@ -292,10 +307,13 @@ def test_word_lists_from_the_dashboard_reject_and_hold(app, moderator):
     with app.app_context():
         logged = hostapp.db.session.execute(
             select(ModerationEvent.action, ModerationEvent.reason, ModerationEvent.actor_name)
-            .where(ModerationEvent.action.in_(["add word", "remove word"])).order_by(ModerationEvent.id)
+            .where(ModerationEvent.action.in_(["add word", "remove word"]))
+            .order_by(ModerationEvent.id)
         ).all()
     assert [tuple(row) for row in logged] == [
-        ("add word", "banned: scam", "mod"), ("add word", "suspect: transfer", "mod"), ("remove word", "banned: scam", "mod"),
+        ("add word", "banned: scam", "mod"),
+        ("add word", "suspect: transfer", "mod"),
+        ("remove word", "banned: scam", "mod"),
     ]
     log = moderator.get("/forum/moderation/log").text
     assert "add word" in log and "remove word" in log and "suspect: transfer" in log
@@ -303,7 +321,9 @@ def test_word_lists_from_the_dashboard_reject_and_hold(app, moderator):
 
 def test_held_for_links_says_how_many(make_app):
     app = make_app(FORUM_MAX_LINKS=2, FORUM_MODERATION="post")
-    comment_id = comment_id_from(post_comment(app.test_client(), body="https://a.example https://b.example https://c.example"))
+    comment_id = comment_id_from(
+        post_comment(app.test_client(), body="https://a.example https://b.example https://c.example")
+    )
     with app.app_context():
         comment = hostapp.db.session.get(Comment, comment_id)
         assert (comment.status, comment.moderation_reason) == ("pending", "held: 3 links, limit 2")
@@ -339,7 +359,9 @@ def test_edits_keep_revisions_and_go_through_the_sanitizer(app, moderator):
         assert [r.body_markdown for r in revisions] == ["original *words*"] and revisions[0].editor_name == "mod"
     detail = moderator.get(f"/forum/moderation/comments/{comment_id}").text
     assert "original <em>words</em>" in detail and "text edited" in detail
-    empty = moderator.post(f"/forum/moderation/comments/{comment_id}/edit", data={"csrf_token": csrf_token(detail), "body": " "})
+    empty = moderator.post(
+        f"/forum/moderation/comments/{comment_id}/edit", data={"csrf_token": csrf_token(detail), "body": " "}
+    )
     assert empty.status_code == 400 and "cannot be empty" in empty.text
 
 
@@ -387,7 +409,10 @@ def test_tabs_filters_search_and_pages(app, moderator):
     assert moderator.get("/forum/moderation/?q=sophea").text.count('class="forum-queue-item"') == 1
     assert moderator.get("/forum/moderation/?q=100%25").text.count('class="forum-queue-item"') == 0
     only_second = moderator.get("/forum/moderation/?thread=second-report").text
-    assert only_second.count('class="forum-queue-item"') == 1 and 'Pending <span class="forum-count">1</span>' in only_second
+    assert (
+        only_second.count('class="forum-queue-item"') == 1
+        and 'Pending <span class="forum-count">1</span>' in only_second
+    )
     assert moderator.get("/forum/moderation/?status=bogus").status_code == 400
     assert moderator.get("/forum/moderation/?after=garbage").status_code == 400
 
@@ -403,7 +428,10 @@ def test_each_row_explains_itself(app, moderator, users):
     assert "reader@example.org" in row and f"account {users['reader']}" in row
     assert "1 approved, 0 rejected before" in row
     assert "Why held: every comment is reviewed first" in row and "held: held" not in row
-    assert f'href="/posts/first-report?forum_comment={earlier + 1}#comment-{earlier + 1}"' in row and "First field report" in row
+    assert (
+        f'href="/posts/first-report?forum_comment={earlier + 1}#comment-{earlier + 1}"' in row
+        and "First field report" in row
+    )
 
 
 def test_the_audit_log_filters_by_comment_and_moderator(app, moderator, users):
@@ -420,11 +448,23 @@ def test_the_audit_log_filters_by_comment_and_moderator(app, moderator, users):
     assert moderator.get("/forum/moderation/log?comment=abc").status_code == 400
 
 
-DASHBOARD_GETS = ["/forum/moderation/", "/forum/moderation/bans", "/forum/moderation/words", "/forum/moderation/log",
-                  "/forum/moderation/comments/{id}"]
-DASHBOARD_POSTS = ["/forum/moderation/comments/{id}/approve", "/forum/moderation/comments/{id}/edit",
-                   "/forum/moderation/comments/{id}/ban", "/forum/moderation/bulk", "/forum/moderation/bans",
-                   "/forum/moderation/bans/1/delete", "/forum/moderation/words", "/forum/moderation/words/1/delete"]
+DASHBOARD_GETS = [
+    "/forum/moderation/",
+    "/forum/moderation/bans",
+    "/forum/moderation/words",
+    "/forum/moderation/log",
+    "/forum/moderation/comments/{id}",
+]
+DASHBOARD_POSTS = [
+    "/forum/moderation/comments/{id}/approve",
+    "/forum/moderation/comments/{id}/edit",
+    "/forum/moderation/comments/{id}/ban",
+    "/forum/moderation/bulk",
+    "/forum/moderation/bans",
+    "/forum/moderation/bans/1/delete",
+    "/forum/moderation/words",
+    "/forum/moderation/words/1/delete",
+]
 
 
 def test_every_dashboard_url_refuses_non_moderators(app, users):
@@ -436,7 +476,16 @@ def test_every_dashboard_url_refuses_non_moderators(app, users):
         assert reader.get(path.format(id=comment_id)).status_code == 403, path
         assert anonymous.get(path.format(id=comment_id)).status_code == 302, path
     for path in DASHBOARD_POSTS:
-        data = {"csrf_token": token, "ids": str(comment_id), "action": "approve", "kind": "email", "value": "a@b.c", "body": "x", "list": "banned", "word": "x"}
+        data = {
+            "csrf_token": token,
+            "ids": str(comment_id),
+            "action": "approve",
+            "kind": "email",
+            "value": "a@b.c",
+            "body": "x",
+            "list": "banned",
+            "word": "x",
+        }
         assert reader.post(path.format(id=comment_id), data=data).status_code == 403, path
     assert status_of(app, comment_id) == "pending" and stored_comments(app) == 1
 
@@ -491,8 +540,11 @@ def test_a_dashboard_page_takes_three_statements_and_one_more_for_reports(app, m
 
     reader = app.test_client()
     for n in range(60):
-        comment_id_from(post_comment(reader, author_name=f"Reader {n % 7}", author_email=f"r{n % 7}@example.org",
-                                     body=f"waiting {n}"))
+        comment_id_from(
+            post_comment(
+                reader, author_name=f"Reader {n % 7}", author_email=f"r{n % 7}@example.org", body=f"waiting {n}"
+            )
+        )
 
     def statements_for(wanted):
         with app.app_context(), count_statements(hostapp.db.engine) as seen:
@@ -521,12 +573,20 @@ def test_the_queue_counts_only_open_reports_and_the_comment_page_keeps_the_answe
     with app.app_context():
         session = hostapp.db.session
         # Two reports a moderator's approval answered, then one new one.
-        session.add_all([
-            Flag(comment_id=comment_id, reporter="ip:a", reason="Spam or advertising: answered one",
-                 cleared_at=utcnow()),
-            Flag(comment_id=comment_id, reporter="ip:b", reason="Something else: answered two", cleared_at=utcnow()),
-            Flag(comment_id=comment_id, reporter="ip:c", reason="Abusive or hateful: the open one"),
-        ])
+        session.add_all(
+            [
+                Flag(
+                    comment_id=comment_id,
+                    reporter="ip:a",
+                    reason="Spam or advertising: answered one",
+                    cleared_at=utcnow(),
+                ),
+                Flag(
+                    comment_id=comment_id, reporter="ip:b", reason="Something else: answered two", cleared_at=utcnow()
+                ),
+                Flag(comment_id=comment_id, reporter="ip:c", reason="Abusive or hateful: the open one"),
+            ]
+        )
         session.execute(update(Comment).where(Comment.id == comment_id).values(flag_count=1))
         session.commit()
     row = moderator.get("/forum/moderation/?status=approved").text.split(f'id="queue-{comment_id}"', 1)[1]

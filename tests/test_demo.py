@@ -17,7 +17,9 @@ from .conftest import csrf_token, form_fields
 
 @pytest.fixture
 def demo(tmp_path, db_url):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": db_url, "FORUM_FORM_MIN_SECONDS": 0}, instance_path=str(tmp_path / "instance"))
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": db_url, "FORUM_FORM_MIN_SECONDS": 0}, instance_path=str(tmp_path / "instance")
+    )
     yield app
     with app.app_context():
         db.session.remove()
@@ -28,7 +30,9 @@ def demo(tmp_path, db_url):
 
 def log_in(client, username: str, password: str):
     token = csrf_token(client.get("/login").text)
-    return client.post("/login?next=/forum/moderation/", data={"csrf_token": token, "username": username, "password": password})
+    return client.post(
+        "/login?next=/forum/moderation/", data={"csrf_token": token, "username": username, "password": password}
+    )
 
 
 def test_first_run_seeds_posts_and_comments_once(demo, tmp_path):
@@ -36,7 +40,9 @@ def test_first_run_seeds_posts_and_comments_once(demo, tmp_path):
     assert all(post["title"] in index for post in POSTS)
     assert re.search(r"[1-9]\d* comments?</a>", index)
     assert (tmp_path / "instance" / "secret_key").is_file()
-    again = create_app({"SQLALCHEMY_DATABASE_URI": demo.config["SQLALCHEMY_DATABASE_URI"]}, instance_path=str(tmp_path / "instance"))
+    again = create_app(
+        {"SQLALCHEMY_DATABASE_URI": demo.config["SQLALCHEMY_DATABASE_URI"]}, instance_path=str(tmp_path / "instance")
+    )
     assert again.test_client().get("/").text.count("post-card") == len(POSTS)
     assert again.config["SECRET_KEY"] == demo.config["SECRET_KEY"]
     with again.app_context():
@@ -59,7 +65,9 @@ def test_reader_posts_and_the_demo_moderator_approves(demo):
     assert log_in(moderator, "moderator", "moderate-demo").headers["Location"] == "/forum/moderation/"
     queue = moderator.get("/forum/moderation/").text
     assert "Where can I donate?" in queue
-    approved = moderator.post(f"/forum/moderation/comments/{comment_id}/approve", data={"csrf_token": csrf_token(queue)})
+    approved = moderator.post(
+        f"/forum/moderation/comments/{comment_id}/approve", data={"csrf_token": csrf_token(queue)}
+    )
     assert approved.status_code == 303
     assert "Where can I donate?" in demo.test_client().get(f"/posts/{slug}").text
 

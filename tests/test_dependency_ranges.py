@@ -90,7 +90,9 @@ def test_the_installed_version_is_inside_the_declared_range(requirement):
     if os.environ.get("FORUM_EXPECT_FLOORS") == "1":
         assert found == floors.floor(requirement), f"the floor run has {requirement.name} {found}"
     else:
-        assert requirement.specifier.contains(found, prereleases=True), f"{requirement.name} {found} not in {requirement}"
+        assert requirement.specifier.contains(found, prereleases=True), (
+            f"{requirement.name} {found} not in {requirement}"
+        )
 
 
 def test_flask_limiter_is_not_a_runtime_dependency():

@@ -19,8 +19,16 @@ APPROVED_EMAIL = "approved.writer@example.org"
 PENDING_EMAIL = "pending.writer@example.org"
 
 
-def seed(app, key: str, bodies: list[str], *, title: str | None = None, start: datetime | None = None,
-         status: Status = Status.APPROVED, url: str | None = None) -> list[int]:
+def seed(
+    app,
+    key: str,
+    bodies: list[str],
+    *,
+    title: str | None = None,
+    start: datetime | None = None,
+    status: Status = Status.APPROVED,
+    url: str | None = None,
+) -> list[int]:
     """Top-level comments on thread ``key`` (created if new), a minute apart
     from ``start``; their ids."""
     start = start or utcnow() - timedelta(hours=1)
@@ -33,9 +41,16 @@ def seed(app, key: str, bodies: list[str], *, title: str | None = None, start: d
             session.flush()
         ids = []
         for n, body in enumerate(bodies):
-            comment = Comment(thread_id=thread.id, depth=0, status=status.value, author_name=f"writer {n}",
-                              author_email=f"seeded{n}@example.org", body_markdown=body, body_html=f"<p>{body}</p>",
-                              created_at=start + timedelta(minutes=n))
+            comment = Comment(
+                thread_id=thread.id,
+                depth=0,
+                status=status.value,
+                author_name=f"writer {n}",
+                author_email=f"seeded{n}@example.org",
+                body_markdown=body,
+                body_html=f"<p>{body}</p>",
+                created_at=start + timedelta(minutes=n),
+            )
             session.add(comment)
             session.flush()
             ids.append(comment.id)
@@ -57,18 +72,28 @@ def conversation(app, users):
     on "second-report": one approved comment."""
     reader, moderator = app.test_client(), app.test_client()
     log_in(moderator, users["moderator"])
-    approved = comment_id_from(post_comment(reader, body="Bring *warm* socks.", author_name="Dara",
-                                            author_email=APPROVED_EMAIL))
+    approved = comment_id_from(
+        post_comment(reader, body="Bring *warm* socks.", author_name="Dara", author_email=APPROVED_EMAIL)
+    )
     approve(app, moderator, approved)
-    pending = comment_id_from(post_comment(reader, body="Secret pending words.", author_name="Pim",
-                                           author_email=PENDING_EMAIL))
+    pending = comment_id_from(
+        post_comment(reader, body="Secret pending words.", author_name="Pim", author_email=PENDING_EMAIL)
+    )
     root = comment_id_from(post_comment(moderator, body="Chain root"))
     middle = comment_id_from(post_comment(moderator, body="Chain middle", parent_id=str(root)))
     leaf = comment_id_from(post_comment(moderator, body="Chain leaf", parent_id=str(middle)))
     held_reply = comment_id_from(post_comment(reader, body="Held reply words.", parent_id=str(leaf)))
     other = comment_id_from(post_comment(moderator, "second-report", body="Over on the second report"))
-    return {"approved": approved, "pending": pending, "root": root, "middle": middle, "leaf": leaf,
-            "held_reply": held_reply, "other": other, "moderator": moderator}
+    return {
+        "approved": approved,
+        "pending": pending,
+        "root": root,
+        "middle": middle,
+        "leaf": leaf,
+        "held_reply": held_reply,
+        "other": other,
+        "moderator": moderator,
+    }
 
 
 def atom(response) -> ET.Element:
@@ -134,8 +159,16 @@ def test_feeds_api_and_index_never_show_emails_or_unapproved_comments(app, conve
     for name, response in outputs.items():
         assert response.status_code == 200, name
         text = response.data.decode()
-        for secret in (APPROVED_EMAIL, PENDING_EMAIL, "mod@example.org", "Secret pending words", "Held reply words",
-                       "Pim", f"comment-{conversation['pending']}", f"comment-{conversation['held_reply']}"):
+        for secret in (
+            APPROVED_EMAIL,
+            PENDING_EMAIL,
+            "mod@example.org",
+            "Secret pending words",
+            "Held reply words",
+            "Pim",
+            f"comment-{conversation['pending']}",
+            f"comment-{conversation['held_reply']}",
+        ):
             assert secret not in text, (name, secret)
         assert "Bring" in text and "Dara" in text, name
 
@@ -151,7 +184,7 @@ def test_the_site_feed_spans_threads(app, conversation):
 
 
 def test_a_feed_holds_the_50_newest_and_survives_odd_titles_and_characters(app):
-    seed(app, "busy", [f"note {n}" for n in range(60)], title="Fish & <chips> \"tonight\"")
+    seed(app, "busy", [f"note {n}" for n in range(60)], title='Fish & <chips> "tonight"')
     # A control character XML cannot carry, which would make readers refuse the feed.
     seed(app, "busy", ["bell\x07 rings"], start=utcnow())
     feed = atom(app.test_client().get("/forum/threads/busy/feed.atom"))
@@ -169,7 +202,10 @@ def test_a_key_with_slashes_has_its_feed_api_and_page(app):
     client = app.test_client()
     feed = atom(client.get("/forum/threads/2026/05/notes/feed.atom"))
     [entry] = entries(feed)
-    assert entry.find(f"{ATOM}link").get("href") == f"http://localhost/2026/05/notes?forum_comment={comment}#comment-{comment}"
+    assert (
+        entry.find(f"{ATOM}link").get("href")
+        == f"http://localhost/2026/05/notes?forum_comment={comment}#comment-{comment}"
+    )
     api = client.get("/forum/api/threads/2026/05/notes/comments").get_json()
     assert api["thread"]["key"] == "2026/05/notes" and [c["id"] for c in api["comments"]] == [comment]
     assert "dated notes" in client.get("/forum/threads/2026/05/notes").text
@@ -180,16 +216,22 @@ def test_the_api_gives_the_approved_tree(app, conversation):
     response = app.test_client().get("/forum/api/threads/first-report/comments")
     assert response.status_code == 200 and response.mimetype == "application/json"
     data = response.get_json()
-    assert data["thread"] == {"key": "first-report", "title": "First field report",
-                              "url": "http://localhost/posts/first-report", "approved_count": 4}
+    assert data["thread"] == {
+        "key": "first-report",
+        "title": "First field report",
+        "url": "http://localhost/posts/first-report",
+        "approved_count": 4,
+    }
     assert data["next"] is None
     assert [c["id"] for c in data["comments"]] == [conversation["approved"], conversation["root"]]
     root = data["comments"][1]
     middle = root["replies"][0]
     leaf = middle["replies"][0]
     assert [(n["id"], n["parent_id"], n["depth"]) for n in (root, middle, leaf)] == [
-        (conversation["root"], None, 0), (conversation["middle"], conversation["root"], 1),
-        (conversation["leaf"], conversation["middle"], 2)]
+        (conversation["root"], None, 0),
+        (conversation["middle"], conversation["root"], 1),
+        (conversation["leaf"], conversation["middle"], 2),
+    ]
     assert len(root["replies"]) == 1 and len(middle["replies"]) == 1
     assert leaf["replies"] == []  # the held reply is not published
     assert set(leaf) == {"id", "parent_id", "depth", "author", "created_at", "html", "permalink", "replies"}

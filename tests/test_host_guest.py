@@ -99,8 +99,13 @@ def build_host(db_url: str, order: tuple[str, ...], *, forum_gets_db: bool) -> F
     from flask_mail import Mail
 
     app = Flask("ordered_host")
-    app.config.update(SECRET_KEY="host secret", SQLALCHEMY_DATABASE_URI=db_url, FORUM_FORM_MIN_SECONDS=0,
-                      FORUM_RATELIMIT="10000/minute", MAIL_SUPPRESS_SEND=True)
+    app.config.update(
+        SECRET_KEY="host secret",
+        SQLALCHEMY_DATABASE_URI=db_url,
+        FORUM_FORM_MIN_SECONDS=0,
+        FORUM_RATELIMIT="10000/minute",
+        MAIL_SUPPRESS_SEND=True,
+    )
     login = LoginManager()
     login.user_loader(lambda user_id: hostapp.db.session.get(hostapp.User, int(user_id)))
     steps = {
@@ -188,9 +193,14 @@ WITHOUT_FLASK_LOGIN = textwrap.dedent(r"""
 
 
 def test_without_flask_login_installed_anonymous_comments_work(tmp_path):
-    result = subprocess.run([sys.executable, "-c", WITHOUT_FLASK_LOGIN, str(tmp_path)], cwd=ROOT,
-                            capture_output=True, text=True, timeout=120,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    result = subprocess.run(
+        [sys.executable, "-c", WITHOUT_FLASK_LOGIN, str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["303", "True", "401"]
 
@@ -281,4 +291,3 @@ def test_the_forums_405_says_which_methods_work(handled_host):
 def test_a_forum_url_without_its_slash_still_redirects(app, path):
     response = app.test_client().get(path)
     assert response.status_code == 308 and response.headers["Location"].endswith(path + "/")
-

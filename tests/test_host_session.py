@@ -81,8 +81,10 @@ def test_rendering_creates_no_thread_and_the_first_post_makes_it_from_the_form(h
     page = client.get("/titled/field-diary/Field%20diary")
     assert page.status_code == 200 and "No comments yet." in page.text and 'name="body"' in page.text
     assert threads_stored(host) == {}
-    response = client.post("/forum/threads/field-diary/comments",
-                           data={**form_fields(page.text), "author_name": "Mali", "body": "the first words"})
+    response = client.post(
+        "/forum/threads/field-diary/comments",
+        data={**form_fields(page.text), "author_name": "Mali", "body": "the first words"},
+    )
     comment_id = comment_id_from(response)
     assert response.headers["Location"] == f"/titled/field-diary/Field%20diary#comment-{comment_id}"
     assert threads_stored(host) == {"field-diary": ("Field diary", "/titled/field-diary/Field diary")}
@@ -91,10 +93,17 @@ def test_rendering_creates_no_thread_and_the_first_post_makes_it_from_the_form(h
 def test_a_new_title_is_kept_only_when_the_next_post_is_made(host):
     client = host.test_client()
     first = client.get("/titled/field-diary/Old%20title").text
-    comment_id_from(client.post("/forum/threads/field-diary/comments",
-                                data={**form_fields(first), "author_name": "Mali", "body": "first"}))
+    comment_id_from(
+        client.post(
+            "/forum/threads/field-diary/comments", data={**form_fields(first), "author_name": "Mali", "body": "first"}
+        )
+    )
     renamed = client.get("/titled/field-diary/New%20title").text
     assert threads_stored(host)["field-diary"][0] == "Old title"
-    comment_id_from(client.post("/forum/threads/field-diary/comments",
-                                data={**form_fields(renamed), "author_name": "Mali", "body": "second"}))
+    comment_id_from(
+        client.post(
+            "/forum/threads/field-diary/comments",
+            data={**form_fields(renamed), "author_name": "Mali", "body": "second"},
+        )
+    )
     assert threads_stored(host)["field-diary"] == ("New title", "/titled/field-diary/New title")

@@ -32,7 +32,9 @@ def by_origin(app) -> dict[str, Comment]:
 
 def thread_rows(app) -> dict[str, tuple[str, str, int, int]]:
     with app.app_context():
-        rows = hostapp.db.session.execute(select(Thread.key, Thread.title, Thread.url, Thread.approved_count, Thread.pending_count))
+        rows = hostapp.db.session.execute(
+            select(Thread.key, Thread.title, Thread.url, Thread.approved_count, Thread.pending_count)
+        )
         return {key: (title, url, approved, pending) for key, title, url, approved, pending in rows}
 
 
@@ -45,8 +47,14 @@ def test_wordpress_comments_replies_and_statuses(app):
     site = "wordpress:https://slowroads.example.org"
     comments = by_origin(app)
     assert {origin.rsplit(":", 1)[1]: c.status for origin, c in comments.items()} == {
-        "101": "approved", "102": "approved", "103": "approved", "104": "pending",
-        "105": "spam", "106": "deleted", "201": "approved", "202": "approved",
+        "101": "approved",
+        "102": "approved",
+        "103": "approved",
+        "104": "pending",
+        "105": "spam",
+        "106": "deleted",
+        "201": "approved",
+        "202": "approved",
     }
     top, reply, deeper = comments[f"{site}:101"], comments[f"{site}:102"], comments[f"{site}:103"]
     assert (reply.parent_id, reply.root_id, reply.depth) == (top.id, top.id, 1)
@@ -140,7 +148,11 @@ def test_imported_html_is_sanitized(app, tmp_path):
     hostile = (DATA / "wordpress.xml").read_text(encoding="utf-8")
     marker = "<wp:comment_content><![CDATA["
     start = hostile.index(marker, hostile.index("<wp:comment_id>201</wp:comment_id>")) + len(marker)
-    hostile = hostile[:start] + '<script>alert(1)</script><a href="javascript:alert(2)" onclick="x()">link</a>\n\nline two ' + hostile[start:]
+    hostile = (
+        hostile[:start]
+        + '<script>alert(1)</script><a href="javascript:alert(2)" onclick="x()">link</a>\n\nline two '
+        + hostile[start:]
+    )
     path = tmp_path / "hostile.xml"
     path.write_text(hostile, encoding="utf-8")
     assert run_import(app, "wordpress", str(path)).exit_code == 0

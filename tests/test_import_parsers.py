@@ -78,7 +78,7 @@ def disqus_post(
 ) -> str:
     return (
         f'<post dsq:id="{post_id}"><id /><message>hi</message>{created}'
-        f'<isDeleted>false</isDeleted><isSpam>false</isSpam><author><name>A</name></author>'
+        f"<isDeleted>false</isDeleted><isSpam>false</isSpam><author><name>A</name></author>"
         f'<thread dsq:id="{thread}" /></post>'
     )
 
@@ -379,9 +379,7 @@ def test_progress_reports_the_size_even_for_a_file_shorter_than_one_interval(mod
 
 def test_records_are_cleared_and_unhooked_once_read():
     source = disqus_document(DISQUS_THREAD + disqus_post("2") + disqus_post("3"))
-    stream = XmlStream(
-        source, root_tag="{http://disqus.com}disqus", record_depth=1, format_name="Disqus export"
-    )
+    stream = XmlStream(source, root_tag="{http://disqus.com}disqus", record_depth=1, format_name="Disqus export")
     seen = list(stream)
     assert [(element.tag.split("}")[1], depth) for element, depth in seen] == [
         ("thread", 1),

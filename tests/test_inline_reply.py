@@ -19,15 +19,19 @@ def test_the_script_gets_json_and_errors_as_json(app):
     client = app.test_client()
     fields = form_fields(client.get("/posts/first-report").text)
     headers = {"Accept": "application/json"}
-    made = client.post("/forum/threads/first-report/comments", headers=headers,
-                       data={**fields, "author_name": "Mali", "body": "via *fetch*"})
+    made = client.post(
+        "/forum/threads/first-report/comments",
+        headers=headers,
+        data={**fields, "author_name": "Mali", "body": "via *fetch*"},
+    )
     assert made.status_code == 201
     data = made.get_json()
     assert data["html"] == "<p>via <em>fetch</em></p>" and data["status"] == "pending"
     assert "awaiting moderation" in data["notice"] and "email" not in data
     fields = form_fields(client.get("/posts/first-report").text)
-    refused = client.post("/forum/threads/first-report/comments", headers=headers,
-                          data={**fields, "author_name": "", "body": " "})
+    refused = client.post(
+        "/forum/threads/first-report/comments", headers=headers, data={**fields, "author_name": "", "body": " "}
+    )
     assert refused.status_code == 400
     assert "Please write a comment" in refused.get_json()["errors"]["body"][0]
     expired = client.post("/forum/threads/first-report/comments", headers=headers, data={"body": "x"})
@@ -66,7 +70,10 @@ def test_an_inline_reply_posts_without_leaving_the_page(make_app):
         context.close()
     with app.app_context():
         stored = hostapp.db.session.scalars(select(Comment).where(Comment.parent_id == parent)).one()
-    assert (stored.author_name, stored.body_html) == ("Sophea", "<p>Rice, blankets and <strong>school books</strong>.</p>")
+    assert (stored.author_name, stored.body_html) == (
+        "Sophea",
+        "<p>Rice, blankets and <strong>school books</strong>.</p>",
+    )
 
 
 @pytest.mark.browser

@@ -128,9 +128,7 @@ def test_no_confirmation_is_asked_for_a_comment_the_policy_refused(mail_app, inb
 
 def test_a_confirmation_mail_that_could_not_be_sent_is_tried_again_with_the_next_comment(make_app):
     port = free_port()
-    app = make_app(
-        FORUM_MAIL_SERVER="127.0.0.1", FORUM_MAIL_PORT=port, FORUM_MAIL_SENDER=SENDER, FORUM_SITE_URL=SITE
-    )
+    app = make_app(FORUM_MAIL_SERVER="127.0.0.1", FORUM_MAIL_PORT=port, FORUM_MAIL_SENDER=SENDER, FORUM_SITE_URL=SITE)
     comment_id_from(post_comment(app.test_client(), author_email=MALI, notify="y"))
     assert stored_address(app).confirmation_sent_at is None
 

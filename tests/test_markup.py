@@ -55,7 +55,7 @@ def test_links_get_rel_and_bare_urls_are_linked(sanitizer):
         "<a href='javascript:alert(1)'>x</a>",
         "![x](javascript:alert(1))",
         '<svg onload="alert(1)">',
-        "<https://example.org/\" onmouseover=\"alert(1)>",
+        '<https://example.org/" onmouseover="alert(1)>',
     ],
 )
 def test_hostile_input_is_inert(sanitizer, source):
@@ -99,7 +99,7 @@ def test_imported_text_gets_paragraphs_without_breaking_tags(sanitizer):
     from forum_plugin.markup import sanitize_imported
 
     html = sanitize_imported('First line\nsecond line\n\n<a\nhref="https://ok.example">a link</a>', sanitizer)
-    assert html.startswith("<p>First line<br>second line</p><p><a href=\"https://ok.example\"")
+    assert html.startswith('<p>First line<br>second line</p><p><a href="https://ok.example"')
     assert "a link</a></p>" in html
 
 
@@ -122,7 +122,8 @@ def test_a_link_after_long_text_keeps_its_place(sanitizer):
 
 @pytest.mark.parametrize("sanitizer", SANITIZERS)
 @pytest.mark.parametrize(
-    "source", ["irc://chat.example.org", "ssh://host.example.org", "data:a.de/?,x", "feed:news.example.org", "webcal://a.de/x"]
+    "source",
+    ["irc://chat.example.org", "ssh://host.example.org", "data:a.de/?,x", "feed:news.example.org", "webcal://a.de/x"],
 )
 def test_bare_addresses_with_other_schemes_are_not_made_links(sanitizer, source):
     assert "<a" not in render(f"Try {source} now", sanitizer)
@@ -141,7 +142,7 @@ def test_imported_bare_addresses_become_links_with_bleach():
 
     html = sanitize_imported(
         "<p>Visit https://example.org/a?b=1&amp;c=2 or write to me@example.org.</p>"
-        "<p><code>https://in.code.example</code> <a href=\"https://kept.example\">https://kept.example</a></p>",
+        '<p><code>https://in.code.example</code> <a href="https://kept.example">https://kept.example</a></p>',
         "bleach",
     )
     assert [attrs for tag, attrs in elements(html) if tag == "a"] == [
@@ -162,7 +163,9 @@ def test_imported_addresses_with_other_schemes_stay_text():
 def test_reference_style_links_still_work(sanitizer):
     """Reference definitions are looked for in a bounded window of lines (on
     markdown-it-py 3 the unbounded search is quadratic); ordinary ones link."""
-    html = render('See [the report][r] and [notes].\n\n[r]: https://example.org/r "Report"\n[notes]: /notes\n', sanitizer)
+    html = render(
+        'See [the report][r] and [notes].\n\n[r]: https://example.org/r "Report"\n[notes]: /notes\n', sanitizer
+    )
     assert [attrs["href"] for tag, attrs in elements(html) if tag == "a"] == ["https://example.org/r", "/notes"]
     assert "[r]:" not in html and "[notes]:" not in html
 
@@ -174,8 +177,7 @@ def test_a_body_with_more_markup_than_the_budget_is_shown_as_plain_text(sanitize
     and lines, with nothing made a link or a tag."""
     body = "[" * 400 + "\n\n<b>bold</b> & *not emphasis* https://example.org\nsecond line"
     assert render(body, sanitizer) == (
-        "<p>" + "[" * 400 + "</p>"
-        "<p>&lt;b&gt;bold&lt;/b&gt; &amp; *not emphasis* https://example.org<br>second line</p>"
+        "<p>" + "[" * 400 + "</p><p>&lt;b&gt;bold&lt;/b&gt; &amp; *not emphasis* https://example.org<br>second line</p>"
     )
 
 
@@ -189,7 +191,7 @@ def test_a_body_that_would_make_too_many_elements_is_shown_as_plain_text(sanitiz
 @pytest.mark.parametrize("sanitizer", SANITIZERS)
 def test_a_long_comment_as_people_write_them_keeps_its_markdown(sanitizer):
     prose = "We met families at the crossing who had waited for days without news of their relatives. " * 4
-    paragraph = prose + "The *full* notes are in [the report](https://example.org/r) (page 3), \"as told\".\n\n"
+    paragraph = prose + 'The *full* notes are in [the report](https://example.org/r) (page 3), "as told".\n\n'
     body = (paragraph * 30)[:10_000]
     html = render(body, sanitizer)
     assert html.count("<em>full</em>") >= 20 and html.count('href="https://example.org/r"') >= 20

@@ -95,23 +95,64 @@ def test_upgrading_a_release_keeps_every_comment_and_counts_them(bare_app):
 
     forum(bare_app, "db", "upgrade", "0001")
     # The tables as release 0001 had them, written without today's models.
-    threads = table("forum_threads", *map(column, ["id", "key", "title", "url", "approved_count", "pending_count", "created_at"]))
-    comments = table("forum_comments", *map(column, ["id", "thread_id", "depth", "status", "moderation_reason",
-                                                     "author_name", "body_markdown", "body_html", "created_at", "updated_at"]))
+    threads = table(
+        "forum_threads", *map(column, ["id", "key", "title", "url", "approved_count", "pending_count", "created_at"])
+    )
+    comments = table(
+        "forum_comments",
+        *map(
+            column,
+            [
+                "id",
+                "thread_id",
+                "depth",
+                "status",
+                "moderation_reason",
+                "author_name",
+                "body_markdown",
+                "body_html",
+                "created_at",
+                "updated_at",
+            ],
+        ),
+    )
     with bare_app.app_context(), hostapp.db.engine.begin() as connection:
-        connection.execute(threads.insert().values(id=1, key="old-post", title="Old post", url="/old",
-                                                   approved_count=1, pending_count=0, created_at=datetime(2026, 1, 1)))
+        connection.execute(
+            threads.insert().values(
+                id=1,
+                key="old-post",
+                title="Old post",
+                url="/old",
+                approved_count=1,
+                pending_count=0,
+                created_at=datetime(2026, 1, 1),
+            )
+        )
         for n, status in enumerate(["approved", "rejected", "rejected", "spam"], start=1):
-            connection.execute(comments.insert().values(
-                id=n, thread_id=1, depth=0, status=status, moderation_reason="", author_name="Old reader",
-                body_markdown=f"old {n}", body_html=f"<p>old {n}</p>", created_at=datetime(2026, 1, n),
-                updated_at=datetime(2026, 1, n)))
+            connection.execute(
+                comments.insert().values(
+                    id=n,
+                    thread_id=1,
+                    depth=0,
+                    status=status,
+                    moderation_reason="",
+                    author_name="Old reader",
+                    body_markdown=f"old {n}",
+                    body_html=f"<p>old {n}</p>",
+                    created_at=datetime(2026, 1, n),
+                    updated_at=datetime(2026, 1, n),
+                )
+            )
     forum(bare_app, "db", "upgrade")
     with bare_app.app_context(), hostapp.db.engine.connect() as connection:
         row = connection.execute(
             text("SELECT approved_count, rejected_count, spam_count, deleted_count FROM forum_threads")
         ).one()
         assert tuple(row) == (1, 2, 1, 0)
-        bodies = connection.execute(text("SELECT body_markdown, notify, flag_count FROM forum_comments ORDER BY id")).all()
-        assert [(b, bool(notify), flags) for b, notify, flags in bodies] == [(f"old {n}", False, 0) for n in range(1, 5)]
+        bodies = connection.execute(
+            text("SELECT body_markdown, notify, flag_count FROM forum_comments ORDER BY id")
+        ).all()
+        assert [(b, bool(notify), flags) for b, notify, flags in bodies] == [
+            (f"old {n}", False, 0) for n in range(1, 5)
+        ]
     assert "old 1" in bare_app.test_client().get("/forum/threads/old-post").text

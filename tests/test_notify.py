@@ -98,8 +98,10 @@ def test_each_moderator_is_mailed_about_a_pending_comment_and_readers_are_not(ma
 def test_unicode_names_and_titles_arrive_intact(mail_app, inbox):
     app = mail_app()
     client = app.test_client()
-    fields = {"csrf_token": csrf_token(client.get("/posts/first-report").text),
-              "forum_ticket": issue_ticket(app, "บันทึกภาคสนาม")}
+    fields = {
+        "csrf_token": csrf_token(client.get("/posts/first-report").text),
+        "forum_ticket": issue_ticket(app, "บันทึกภาคสนาม"),
+    }
     response = client.post(
         "/forum/threads/บันทึกภาคสนาม/comments",
         data={**fields, "author_name": "สมชาย ใจดี", "body": "ขอบคุณมากครับ — merci à vous"},
@@ -386,7 +388,9 @@ def test_the_digest_links_to_the_dashboard_on_server_name_without_a_site_url(mai
 def test_digest_refuses_to_run_with_mail_off(make_app):
     app = make_app(FORUM_MODERATOR_EMAILS=MODERATORS)
     result = app.test_cli_runner().invoke(args=["forum", "mail-digest"])
-    assert result.exit_code == 1 and "Mail to moderators is off" in result.output and "FORUM_MAIL_SERVER" in result.output
+    assert (
+        result.exit_code == 1 and "Mail to moderators is off" in result.output and "FORUM_MAIL_SERVER" in result.output
+    )
 
 
 # --- failures and switches ------------------------------------------------------------
@@ -422,9 +426,7 @@ def test_smtp_login_is_used_when_a_username_is_set(make_app):
         return AuthResult(success=auth_data.password == b"s3cret")
 
     port = free_port()
-    controller = Controller(
-        inbox, hostname="127.0.0.1", port=port, authenticator=authenticator, auth_require_tls=False
-    )
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, authenticator=authenticator, auth_require_tls=False)
     controller.start()
     try:
         app = make_app(
@@ -492,7 +494,9 @@ def test_addresses_are_masked():
 
 
 def test_a_newline_in_a_title_cannot_inject_headers():
-    comment = Comment(id=1, author_name="A", author_email=None, body_markdown="hi", moderation_reason="", parent_id=None)
+    comment = Comment(
+        id=1, author_name="A", author_email=None, body_markdown="hi", moderation_reason="", parent_id=None
+    )
     thread = Thread(title="Title\r\nBcc: victim@example.org", url="/x")
     mail = notify.pending_mail(comment, thread, "http://localhost/forum/moderation/", "mod@example.org")
     message = notify.to_email_message(mail, SENDER)

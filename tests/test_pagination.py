@@ -25,13 +25,26 @@ def seed_thread(app, roots: int, replies_under: dict[int, int] | None = None) ->
         session.flush()
         ids = {}
         for n in range(1, roots + 1):
-            root = Comment(thread_id=thread.id, depth=0, status=Status.APPROVED.value, author_name=f"writer {n}",
-                           body_markdown=f"root {n}", body_html=f"<p>root {n}.</p>", created_at=start + timedelta(minutes=n))
+            root = Comment(
+                thread_id=thread.id,
+                depth=0,
+                status=Status.APPROVED.value,
+                author_name=f"writer {n}",
+                body_markdown=f"root {n}",
+                body_html=f"<p>root {n}.</p>",
+                created_at=start + timedelta(minutes=n),
+            )
             session.add(root)
             session.flush()
             ids[n] = root.id
-            chain = store_chain(session, thread.id, replies_under.get(n, 0), under=root,
-                                body=lambda depth, n=n: f"reply {n}.{depth}", start=root.created_at)
+            chain = store_chain(
+                session,
+                thread.id,
+                replies_under.get(n, 0),
+                under=root,
+                body=lambda depth, n=n: f"reply {n}.{depth}",
+                start=root.created_at,
+            )
             ids.update({(n, reply.depth): reply.id for reply in chain})
         thread.approved_count = len(ids)
         session.commit()
@@ -117,8 +130,9 @@ def test_any_page_takes_three_statements(app, roots, depth):
             page = threads.load_page(session, thread, max_depth=6, per_page=50)
         with count_statements(hostapp.db.engine) as later_page:
             thread = threads.get_thread(session, "first-report")
-            later = threads.load_page(session, thread, max_depth=6, per_page=50,
-                                      wanted=threads.PageRequest(after=page.next_cursor))
+            later = threads.load_page(
+                session, thread, max_depth=6, per_page=50, wanted=threads.PageRequest(after=page.next_cursor)
+            )
     assert len(first_page) == 3 and len(later_page) == 3
     assert len([i for i in page.items if i.comment.depth == 0]) == min(roots, 50)
     later_roots = [i.comment for i in later.items if i.comment.depth == 0]

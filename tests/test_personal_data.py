@@ -20,7 +20,9 @@ def written(app, users):
     first = comment_id_from(post_comment(mali, author_email="Mali@Example.org", body="ครั้งแรก first"))
     approve(app, moderator, first)
     second = comment_id_from(post_comment(mali, author_email="mali@example.org", body="second"))
-    reply = comment_id_from(post_comment(dara, author_name="Dara", author_email="dara@example.org", parent_id=str(first)))
+    reply = comment_id_from(
+        post_comment(dara, author_name="Dara", author_email="dara@example.org", parent_id=str(first))
+    )
     return {"first": first, "second": second, "reply": reply}
 
 

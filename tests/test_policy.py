@@ -103,11 +103,16 @@ def test_too_many_links_are_held_with_the_count():
     draft = Draft(body="x", author_name="y", links=3)
     decision = decide(draft, Context(mode="post", max_links=2))
     assert (decision.status, decision.reason) == (Status.PENDING, "held: 3 links, limit 2")
-    assert decide(Draft(body="x", author_name="y", links=2), Context(mode="post", max_links=2)).status is Status.APPROVED
+    assert (
+        decide(Draft(body="x", author_name="y", links=2), Context(mode="post", max_links=2)).status is Status.APPROVED
+    )
 
 
 def test_suspect_words_are_held():
-    decision = decide(Draft(body="Send money by Western Union", author_name="y"), Context(mode="post", suspect_words=("western union",)))
+    decision = decide(
+        Draft(body="Send money by Western Union", author_name="y"),
+        Context(mode="post", suspect_words=("western union",)),
+    )
     assert (decision.status, decision.reason) == (Status.PENDING, "held: suspect word 'western union'")
 
 

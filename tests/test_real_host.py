@@ -91,7 +91,9 @@ class FormReader(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
         if tag == "form":
-            self._form = Form(attributes.get("action") or "", (attributes.get("method") or "get").lower(), attributes.get("id"))
+            self._form = Form(
+                attributes.get("action") or "", (attributes.get("method") or "get").lower(), attributes.get("id")
+            )
             self.forms.append(self._form)
         elif self._form is None or not attributes.get("name") and tag != "option":
             return
@@ -101,7 +103,9 @@ class FormReader(HTMLParser):
                 return
             if kind in ("checkbox", "radio") and "checked" not in attributes:
                 return
-            self._form.fields.append((attributes["name"], attributes.get("value") or ("on" if kind == "checkbox" else "")))
+            self._form.fields.append(
+                (attributes["name"], attributes.get("value") or ("on" if kind == "checkbox" else ""))
+            )
         elif tag == "textarea":
             self._textarea = [attributes["name"], ""]
         elif tag == "select":
@@ -120,7 +124,9 @@ class FormReader(HTMLParser):
             self._form.fields.append((self._textarea[0], _without_first_newline(self._textarea[1])))
             self._textarea = None
         elif tag == "select" and self._select is not None and self._form is not None:
-            chosen = [value for value, selected in self._options if selected] or [value for value, _ in self._options[:1]]
+            chosen = [value for value, selected in self._options if selected] or [
+                value for value, _ in self._options[:1]
+            ]
             self._form.fields.extend((self._select, value) for value in chosen)
             self._select = None
 
@@ -534,8 +540,13 @@ def test_flask_mail_without_a_server_offers_no_mail_and_sends_none(blog):
     form = reader.form(id="comment-form")
     assert "notify" not in form.names and "Email me" not in reader.html
     with mail.record_messages() as outbox:
-        reader.submit(form, body="Please write to me when someone answers.", author_name="Mali",
-                      author_email="mali@example.org", notify="y")
+        reader.submit(
+            form,
+            body="Please write to me when someone answers.",
+            author_name="Mali",
+            author_email="mali@example.org",
+            notify="y",
+        )
         [comment_id] = shown_comment_ids(reader.html)
         editor = Browser(blog)
         editor.log_in("editor")

@@ -58,14 +58,29 @@ def test_every_post_without_a_token_is_refused_and_changes_nothing(app):
     paths = {
         reader: ["/forum/threads/first-report/comments", f"/forum/comments/{published_id}/report"],
         moderator: [
-            f"/forum/moderation/comments/{comment_id}/approve", f"/forum/moderation/comments/{comment_id}/edit",
-            f"/forum/moderation/comments/{comment_id}/ban", "/forum/moderation/bulk", "/forum/moderation/bans",
-            "/forum/moderation/bans/1/delete", "/forum/moderation/words", "/forum/moderation/words/1/delete",
+            f"/forum/moderation/comments/{comment_id}/approve",
+            f"/forum/moderation/comments/{comment_id}/edit",
+            f"/forum/moderation/comments/{comment_id}/ban",
+            "/forum/moderation/bulk",
+            "/forum/moderation/bans",
+            "/forum/moderation/bans/1/delete",
+            "/forum/moderation/words",
+            "/forum/moderation/words/1/delete",
         ],
     }
     ticket = form_fields(reader.get("/posts/first-report").text)["forum_ticket"]
-    data = {"forum_ticket": ticket, "body": "x", "author_name": "A", "ids": str(comment_id), "action": "approve", "kind": "email",
-            "value": "a@b.example", "list": "banned", "word": "x", "reason": "spam"}
+    data = {
+        "forum_ticket": ticket,
+        "body": "x",
+        "author_name": "A",
+        "ids": str(comment_id),
+        "action": "approve",
+        "kind": "email",
+        "value": "a@b.example",
+        "list": "banned",
+        "word": "x",
+        "reason": "spam",
+    }
     for client, routes in paths.items():
         for path in routes:
             for token in (None, "forged-token"):
@@ -81,8 +96,14 @@ def test_every_post_without_a_token_is_refused_and_changes_nothing(app):
 
 
 @pytest.mark.parametrize(
-    "path", ["/forum/threads/first-report/comments", "/forum/comments/1/report", "/forum/moderation/bulk",
-             "/forum/moderation/comments/1/approve", "/forum/moderation/bans/1/delete"]
+    "path",
+    [
+        "/forum/threads/first-report/comments",
+        "/forum/comments/1/report",
+        "/forum/moderation/bulk",
+        "/forum/moderation/comments/1/approve",
+        "/forum/moderation/bans/1/delete",
+    ],
 )
 def test_state_changes_refuse_get(app, path):
     assert app.test_client().get(path).status_code == 405
@@ -111,11 +132,15 @@ def test_a_form_sent_too_soon_or_too_late_is_refused_with_the_text_kept(make_app
         with mock.patch("itsdangerous.timed.time.time", lambda: real() - seconds):
             return fields_for(client)
 
-    on_time = client.post("/forum/threads/first-report/comments",
-                          data={**served_ago(3), "author_name": "Mali", "body": "considered reply"})
+    on_time = client.post(
+        "/forum/threads/first-report/comments",
+        data={**served_ago(3), "author_name": "Mali", "body": "considered reply"},
+    )
     assert on_time.status_code == 303
-    stale = client.post("/forum/threads/first-report/comments",
-                        data={**served_ago(3 * 3600), "author_name": "Mali", "body": "from this morning"})
+    stale = client.post(
+        "/forum/threads/first-report/comments",
+        data={**served_ago(3 * 3600), "author_name": "Mali", "body": "from this morning"},
+    )
     assert stale.status_code == 400 and "more than 2 hours ago" in stale.text and "from this morning" in stale.text
     assert stored_comments(app) == 1
 
@@ -133,9 +158,12 @@ def test_moderators_are_not_timed(make_app):
 def post_from(app, address: str, body: str, headers=None):
     client = app.test_client()
     fields = fields_for(client, environ_base={"REMOTE_ADDR": address})
-    return client.post("/forum/threads/first-report/comments", headers=headers or {},
-                       data={**fields, "author_name": "R", "body": body},
-                       environ_base={"REMOTE_ADDR": address})
+    return client.post(
+        "/forum/threads/first-report/comments",
+        headers=headers or {},
+        data={**fields, "author_name": "R", "body": body},
+        environ_base={"REMOTE_ADDR": address},
+    )
 
 
 def test_posting_is_rate_limited_per_address_with_a_429_page(make_app):
@@ -172,8 +200,16 @@ def test_reports_are_rate_limited_and_moderators_are_exempt(make_app):
 # -- redirects -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("url", ["https://evil.example/x", "//evil.example/x", "/\\evil.example", "javascript:alert(1)",
-                                 "http://localhost.evil.example/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://evil.example/x",
+        "//evil.example/x",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "http://localhost.evil.example/",
+    ],
+)
 def test_after_posting_the_redirect_never_leaves_the_site(app, url):
     client = app.test_client()
     fields = {"csrf_token": token_for(client), "forum_ticket": issue_ticket(app, "elsewhere", "Elsewhere", url)}
@@ -185,8 +221,10 @@ def test_after_posting_the_redirect_never_leaves_the_site(app, url):
 def test_a_same_site_absolute_url_is_kept_as_a_path(app):
     client = app.test_client()
     ticket = issue_ticket(app, "absolute", "Absolute", "http://localhost/posts/absolute?x=1")
-    response = client.post("/forum/threads/absolute/comments",
-                           data={"csrf_token": token_for(client), "forum_ticket": ticket, "author_name": "A", "body": "x"})
+    response = client.post(
+        "/forum/threads/absolute/comments",
+        data={"csrf_token": token_for(client), "forum_ticket": ticket, "author_name": "A", "body": "x"},
+    )
     assert response.headers["Location"].startswith("/posts/absolute?x=1#comment-")
 
 
@@ -198,16 +236,20 @@ def test_the_forums_pages_refuse_framing_and_inline_script(app):
     comment_id_from(post_comment(app.test_client()))
     moderator = app.test_client()
     log_in(moderator, users["moderator"])
-    for client, path in ((moderator, "/forum/moderation/"), (moderator, "/forum/moderation/log"),
-                         (app.test_client(), "/forum/threads/first-report")):
+    for client, path in (
+        (moderator, "/forum/moderation/"),
+        (moderator, "/forum/moderation/log"),
+        (app.test_client(), "/forum/threads/first-report"),
+    ):
         response = client.get(path)
         policy = response.headers["Content-Security-Policy"]
         assert response.headers["X-Frame-Options"] == "DENY"
         assert "frame-ancestors 'none'" in policy and "script-src 'self'" in policy and "unsafe-inline" not in policy
         assert response.headers["Referrer-Policy"] == "same-origin"
         scripts = re.findall(r"<script([^>]*)>(.*?)</script>", response.text, re.S)
-        assert all(re.fullmatch(r' src="/forum/static/[\w-]+\.js" defer', attrs) and body == ""
-                               for attrs, body in scripts)
+        assert all(
+            re.fullmatch(r' src="/forum/static/[\w-]+\.js" defer', attrs) and body == "" for attrs, body in scripts
+        )
 
 
 # -- bad input -------------------------------------------------------------------
@@ -234,8 +276,9 @@ def test_invalid_utf8_is_refused(app):
     client = app.test_client()
     token = token_for(client)
     raw = f"csrf_token={token}&author_name=A&body=%FF%FEbroken".encode()
-    response = client.post("/forum/threads/first-report/comments", data=raw,
-                           content_type="application/x-www-form-urlencoded")
+    response = client.post(
+        "/forum/threads/first-report/comments", data=raw, content_type="application/x-www-form-urlencoded"
+    )
     assert response.status_code == 400 and "not UTF-8" in response.text
     assert stored_comments(app) == 0
 
@@ -270,8 +313,9 @@ def test_unusual_thread_keys_work_end_to_end(app, key):
 
     client = app.test_client()
     fields = {"csrf_token": token_for(client), "forum_ticket": issue_ticket(app, key)}
-    response = client.post(f"/forum/threads/{quote(key)}/comments",
-                           data={**fields, "author_name": "A", "body": "on an odd key"})
+    response = client.post(
+        f"/forum/threads/{quote(key)}/comments", data={**fields, "author_name": "A", "body": "on an odd key"}
+    )
     comment_id = comment_id_from(response)
     page = client.get(f"/forum/threads/{quote(key)}").text
     assert f'id="comment-{comment_id}"' in page
@@ -285,15 +329,22 @@ def test_a_key_too_long_gets_no_form_and_a_post_to_it_is_a_clear_400(app):
     host_page = client.get("/odd")
     assert host_page.status_code == 200 and "Comments are not available on this page." in host_page.text
     assert 'name="forum_ticket"' not in host_page.text
-    response = client.post(f"/forum/threads/{'k' * 300}/comments",
-                           data={"csrf_token": token_for(client), "author_name": "A", "body": "kept words"})
+    response = client.post(
+        f"/forum/threads/{'k' * 300}/comments",
+        data={"csrf_token": token_for(client), "author_name": "A", "body": "kept words"},
+    )
     assert response.status_code == 400 and "nothing was saved" in response.text and "kept words" in response.text
     assert stored_comments(app) == 0
 
 
 def test_keys_may_be_numbers(app):
-    app.add_url_rule("/numbered", "numbered", lambda: render_template_string(
-        "{{ forum_comments(42, title='Post 42') }}|{{ forum_comment_counts([42, 43])[42] }}"))
+    app.add_url_rule(
+        "/numbered",
+        "numbered",
+        lambda: render_template_string(
+            "{{ forum_comments(42, title='Post 42') }}|{{ forum_comment_counts([42, 43])[42] }}"
+        ),
+    )
     assert "0 comments" in app.test_client().get("/numbered").text
 
 
@@ -320,7 +371,10 @@ def test_purge_clears_old_address_hashes(make_app):
         session.execute(update(Flag).values(created_at=utcnow().replace(year=2020)))
         session.commit()
     result = app.test_cli_runner().invoke(args=["forum", "purge"])
-    assert result.exit_code == 0 and "Cleared the IP hashes of 1 comments and 1 reports older than 30 days" in result.output
+    assert (
+        result.exit_code == 0
+        and "Cleared the IP hashes of 1 comments and 1 reports older than 30 days" in result.output
+    )
     with app.app_context():
         session = hostapp.db.session
         assert session.get(Comment, old).ip_hash is None and session.get(Comment, new).ip_hash

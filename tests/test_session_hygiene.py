@@ -42,9 +42,7 @@ def shows_as_own(client, comment_id: int) -> bool:
     """Whether the post's page shows the comment, a pending notice or an edit link to this browser."""
     page = client.get("/posts/first-report").text
     return (
-        f'id="comment-{comment_id}"' in page
-        or PENDING_NOTICE in page
-        or f"/forum/comments/{comment_id}/edit" in page
+        f'id="comment-{comment_id}"' in page or PENDING_NOTICE in page or f"/forum/comments/{comment_id}/edit" in page
     )
 
 
@@ -52,8 +50,9 @@ def may_edit(client, comment_id: int) -> bool:
     form = client.get(f"/forum/comments/{comment_id}/edit")
     if form.status_code != 200:
         return False
-    sent = client.post(f"/forum/comments/{comment_id}/edit",
-                       data={"csrf_token": csrf_token(form.text), "body": "taken over"})
+    sent = client.post(
+        f"/forum/comments/{comment_id}/edit", data={"csrf_token": csrf_token(form.text), "body": "taken over"}
+    )
     return sent.status_code == 303
 
 

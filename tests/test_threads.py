@@ -204,7 +204,8 @@ def test_timestamps_and_permalinks(app, moderator):
     html = app.test_client().get("/posts/first-report").text
     permalink = f"/posts/first-report?forum_comment={comment_id}#comment-{comment_id}"
     assert re.search(
-        rf'<a class="forum-permalink" href="{re.escape(permalink)}"><time datetime="\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\dZ">', html
+        rf'<a class="forum-permalink" href="{re.escape(permalink)}"><time datetime="\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\dZ">',
+        html,
     )
 
 

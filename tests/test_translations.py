@@ -136,8 +136,13 @@ def test_the_post_page_in_the_readers_language(babel_app, lang):
     log_in(moderator, users["moderator"])
 
     blank = text_of(reader.get(f"/posts/first-report?lang={lang}").text)
-    for english in ("Leave a comment", "Name", "Email (optional, never shown)", "Post comment",
-                    "Comments are read by a moderator before they appear."):
+    for english in (
+        "Leave a comment",
+        "Name",
+        "Email (optional, never shown)",
+        "Post comment",
+        "Comments are read by a moderator before they appear.",
+    ):
         assert words[english] in blank, english
         assert english not in blank
     assert "0 comments" not in blank and "No comments yet." not in blank
@@ -218,7 +223,8 @@ def test_validation_and_refusal_messages_are_translated(babel_app, lang):
     assert expired.status_code == 400
     assert words["Form expired"] in expired.text and words["csrf"] in expired.text
     expired_json = client.post(
-        f"/forum/threads/first-report/comments?lang={lang}", data={"body": "Hello"},
+        f"/forum/threads/first-report/comments?lang={lang}",
+        data={"body": "Hello"},
         headers={"Accept": "application/json"},
     )
     assert expired_json.get_json()["error"].startswith(words["csrf"])

@@ -1,4 +1,5 @@
 """Sample posts the demo blog seeds on first run."""
+
 from __future__ import annotations
 
 POSTS: tuple[dict[str, str], ...] = (

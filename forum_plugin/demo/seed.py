@@ -25,12 +25,42 @@ DEMO_ACCOUNTS = (
 # (post slug, reply to the comment at this index or None, author, body, approve?)
 SAMPLE_COMMENTS = (
     ("field-notes-from-the-border-shelter", None, "Nok", "Thank you for writing this with so much care.", True),
-    ("field-notes-from-the-border-shelter", 0, "Field team", "Thank you, Nok. The shelter team read every comment.", True),
+    (
+        "field-notes-from-the-border-shelter",
+        0,
+        "Field team",
+        "Thank you, Nok. The shelter team read every comment.",
+        True,
+    ),
     ("field-notes-from-the-border-shelter", 1, "Nok", "Is there a list of what the shelter needs this month?", True),
-    ("field-notes-from-the-border-shelter", None, "Sophea", "ខ្ញុំចង់ស្ម័គ្រចិត្តជួយ។ How can I volunteer from Phnom Penh?", False),
-    ("new-leaflets-in-four-languages", None, "Lin", "能否也提供繁体中文版本？Could you share a traditional Chinese version too?", True),
-    ("how-to-spot-a-risky-job-ad-online", None, "Min Thu", "The point about *fees before the job starts* is the one my cousin missed.", True),
-    ("how-to-spot-a-risky-job-ad-online", None, "Anonymous", "I saw an ad like this yesterday, see https://example.org/job", False),
+    (
+        "field-notes-from-the-border-shelter",
+        None,
+        "Sophea",
+        "ខ្ញុំចង់ស្ម័គ្រចិត្តជួយ។ How can I volunteer from Phnom Penh?",
+        False,
+    ),
+    (
+        "new-leaflets-in-four-languages",
+        None,
+        "Lin",
+        "能否也提供繁体中文版本？Could you share a traditional Chinese version too?",
+        True,
+    ),
+    (
+        "how-to-spot-a-risky-job-ad-online",
+        None,
+        "Min Thu",
+        "The point about *fees before the job starts* is the one my cousin missed.",
+        True,
+    ),
+    (
+        "how-to-spot-a-risky-job-ad-online",
+        None,
+        "Anonymous",
+        "I saw an ad like this yesterday, see https://example.org/job",
+        False,
+    ),
 )
 
 

@@ -72,7 +72,9 @@ def _already_imported(session: Session, origins: Sequence[str]) -> dict[str, _Pl
                 Comment.origin.in_(chunk)
             )
         )
-        found.update({origin: _Placed(id_, thread_id, root_id, depth) for origin, id_, thread_id, root_id, depth in rows})
+        found.update(
+            {origin: _Placed(id_, thread_id, root_id, depth) for origin, id_, thread_id, root_id, depth in rows}
+        )
     return found
 
 
@@ -156,9 +158,7 @@ def load(
         )
         session.add(comment)
         session.add(
-            ModerationEvent(
-                comment=comment, actor_name="import", action="import", to_status=item.status, reason=reason
-            )
+            ModerationEvent(comment=comment, actor_name="import", action="import", to_status=item.status, reason=reason)
         )
         if item.origin in has_children:
             session.flush()

@@ -75,8 +75,7 @@ class XmlStream:
                 elif event == "start":
                     if not open_elements and payload.tag != self.root_tag:
                         raise ImportFileError(
-                            f"not a {self.format_name}: the root element is <{payload.tag}>,"
-                            f" expected <{self.root_tag}>"
+                            f"not a {self.format_name}: the root element is <{payload.tag}>, expected <{self.root_tag}>"
                         )
                     open_elements.append(payload)
                 else:

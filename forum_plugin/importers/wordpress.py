@@ -42,9 +42,7 @@ def parse(source: BinaryIO, progress: Progress | None = None) -> ParsedExport:
     Raises :class:`ImportFileError` for malformed XML, a file that is not WXR,
     or a comment that cannot be read.
     """
-    stream = XmlStream(
-        source, root_tag="rss", record_depth=2, format_name="WordPress WXR export", progress=progress
-    )
+    stream = XmlStream(source, root_tag="rss", record_depth=2, format_name="WordPress WXR export", progress=progress)
     result = ParsedExport()
     namespace: str | None = None
     site_url = blog_url = ""
@@ -74,9 +72,7 @@ def wxr_namespace(declared: list[str]) -> str:
     for uri in declared:
         if WXR_NAMESPACE.fullmatch(uri):
             return uri
-    raise ImportFileError(
-        "not a WordPress WXR export: no http://wordpress.org/export/<version>/ namespace is declared"
-    )
+    raise ImportFileError("not a WordPress WXR export: no http://wordpress.org/export/<version>/ namespace is declared")
 
 
 def read_item(item: ET.Element, namespace: str, base_url: str, result: ParsedExport) -> None:

@@ -76,7 +76,9 @@ def claim_confirmation(session: Session, address_id: int, now: datetime) -> bool
     ``confirmation_sent_at`` with ``now``: once a day at most, never once
     confirmed. One conditional UPDATE, so two requests at once cannot both
     win. Commits."""
-    due = or_(MailAddress.confirmation_sent_at.is_(None), MailAddress.confirmation_sent_at <= now - CONFIRMATION_INTERVAL)
+    due = or_(
+        MailAddress.confirmation_sent_at.is_(None), MailAddress.confirmation_sent_at <= now - CONFIRMATION_INTERVAL
+    )
     claimed = session.execute(
         update(MailAddress)
         .where(MailAddress.id == address_id, MailAddress.confirmed_at.is_(None), due)
@@ -127,8 +129,9 @@ def stop_notifications(session: Session, email: str) -> int:
     ids = [
         comment_id
         for comment_id, written_under in session.execute(
-            select(Comment.id, Comment.author_email)
-            .where(case_blind(Comment.author_email, email), Comment.notify.is_(True))
+            select(Comment.id, Comment.author_email).where(
+                case_blind(Comment.author_email, email), Comment.notify.is_(True)
+            )
         )
         if same_text(written_under, email)
     ]

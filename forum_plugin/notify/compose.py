@@ -63,7 +63,7 @@ def _excerpt(text: str, limit: int = DIGEST_EXCERPT) -> str:
 def _unsubscribe_footer(unsubscribe_url: str) -> str:
     return (
         "\n-- \n"
-        "You get this because you ticked \"Email me when my comment is published or answered\".\n"
+        'You get this because you ticked "Email me when my comment is published or answered".\n'
         "To stop all such emails, open:\n"
         f"{unsubscribe_url}\n"
     )
@@ -78,7 +78,7 @@ def pending_mail(comment: Comment, thread: Thread, dashboard_url: str, to: str) 
     title = _one_line(thread.title)
     reply = f"In reply to: comment #{comment.parent_id}\n" if comment.parent_id else ""
     body = (
-        f"A new comment is waiting for moderation on \"{title}\".\n\n"
+        f'A new comment is waiting for moderation on "{title}".\n\n'
         f"Author: {comment.author_name}\n"
         f"Email: {comment.author_email or '(none given)'}\n"
         f"Thread: {title}\n"
@@ -89,7 +89,7 @@ def pending_mail(comment: Comment, thread: Thread, dashboard_url: str, to: str) 
         "Approve or reject it on the moderation dashboard:\n"
         f"{dashboard_url}\n"
     )
-    return Mail(to=to, subject=f"New comment to moderate on \"{title}\"", body=body)
+    return Mail(to=to, subject=f'New comment to moderate on "{title}"', body=body)
 
 
 def _to_reader(to: str, subject: str, body: str, unsubscribe_url: str) -> Mail:
@@ -125,12 +125,8 @@ def published_mail(comment: Comment, thread: Thread, comment_url: str, unsubscri
     """Tell an author that their comment is now public."""
     assert comment.author_email, "only authors with an address are mailed"
     title = _one_line(thread.title)
-    body = (
-        f"Hello {comment.author_name},\n\n"
-        f"Your comment on \"{title}\" has been published:\n"
-        f"{comment_url}\n"
-    )
-    return _to_reader(comment.author_email, f"Your comment on \"{title}\" was published", body, unsubscribe_url)
+    body = f'Hello {comment.author_name},\n\nYour comment on "{title}" has been published:\n{comment_url}\n'
+    return _to_reader(comment.author_email, f'Your comment on "{title}" was published', body, unsubscribe_url)
 
 
 def reply_mail(reply: Comment, parent: Comment, thread: Thread, reply_url: str, unsubscribe_url: str) -> Mail:
@@ -139,12 +135,12 @@ def reply_mail(reply: Comment, parent: Comment, thread: Thread, reply_url: str, 
     title = _one_line(thread.title)
     body = (
         f"Hello {parent.author_name},\n\n"
-        f"{reply.author_name} replied to your comment on \"{title}\":\n\n"
+        f'{reply.author_name} replied to your comment on "{title}":\n\n'
         f"{_indented(reply.body_markdown)}\n\n"
         "Read it and answer:\n"
         f"{reply_url}\n"
     )
-    return _to_reader(parent.author_email, f"New reply to your comment on \"{title}\"", body, unsubscribe_url)
+    return _to_reader(parent.author_email, f'New reply to your comment on "{title}"', body, unsubscribe_url)
 
 
 def digest_mail(entries: Sequence[tuple[Comment, Thread]], total: int, dashboard_url: str, to: str) -> Mail:
@@ -154,7 +150,7 @@ def digest_mail(entries: Sequence[tuple[Comment, Thread]], total: int, dashboard
     for comment, thread in entries:
         parts.append(
             f"#{comment.id} by {comment.author_name} <{comment.author_email or 'no email'}>"
-            f" on \"{_one_line(thread.title)}\"\n"
+            f' on "{_one_line(thread.title)}"\n'
             f"Why held: {_why_held(comment)}\n\n"
             f"{_indented(_excerpt(comment.body_markdown))}\n"
         )

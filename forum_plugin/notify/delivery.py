@@ -150,7 +150,9 @@ def _sender(app: Flask) -> str | None:
 
 def _error_text(error: BaseException) -> str:
     if isinstance(error, smtplib.SMTPResponseException):
-        message = error.smtp_error.decode("utf-8", "replace") if isinstance(error.smtp_error, bytes) else error.smtp_error
+        message = (
+            error.smtp_error.decode("utf-8", "replace") if isinstance(error.smtp_error, bytes) else error.smtp_error
+        )
         return f"{error.smtp_code} {message}".strip()
     if isinstance(error, OSError) and error.strerror:
         return error.strerror

@@ -133,10 +133,15 @@ def _queue_filter() -> queue.QueueFilter:
     try:
         status = Status.APPROVED if held_edits else Status(args.get("status") or Status.PENDING.value)
     except ValueError:
-        abort(400, gettext(
-            "%(value)s is not a status; use one of %(statuses)s or %(held)s.",
-            value=repr(args.get("status")), statuses=", ".join(s.value for s in Status), held=queue.HELD_EDITS,
-        ))
+        abort(
+            400,
+            gettext(
+                "%(value)s is not a status; use one of %(statuses)s or %(held)s.",
+                value=repr(args.get("status")),
+                statuses=", ".join(s.value for s in Status),
+                held=queue.HELD_EDITS,
+            ),
+        )
     try:
         after = Cursor.decode(args["after"]) if args.get("after") else None
     except CursorError as error:
@@ -178,7 +183,9 @@ def act(comment_id: int, action: str):
         flash(
             gettext(
                 "%(done)s: comment #%(id)s by %(name)s.",
-                done=gettext(DONE[action]), id=comment_id, name=comment.author_name,
+                done=gettext(DONE[action]),
+                id=comment_id,
+                name=comment.author_name,
             ),
             "forum",
         )
@@ -240,7 +247,8 @@ def bulk():
             "%(done)s: %(changed)s of %(num)d comment.",
             "%(done)s: %(changed)s of %(num)d comments.",
             len(ids),
-            done=gettext(DONE[form.action.data]), changed=len(changed),
+            done=gettext(DONE[form.action.data]),
+            changed=len(changed),
         ),
         "forum",
     )
@@ -280,7 +288,8 @@ def edit(comment_id: int):
         form.body.errors = [
             gettext(
                 "The text has %(length)s characters; the limit is %(limit)s.",
-                length=f"{len(form.body.data):,}", limit=f"{settings.max_length:,}",
+                length=f"{len(form.body.data):,}",
+                limit=f"{settings.max_length:,}",
             )
         ]
         return _render_detail(comment, form, 400)
@@ -293,7 +302,9 @@ def _ban_kind(value: str) -> BanKind:
     try:
         return BanKind(value)
     except ValueError:
-        abort(400, gettext("%(value)s is not something to ban by; use email, domain, account or ip.", value=repr(value)))
+        abort(
+            400, gettext("%(value)s is not something to ban by; use email, domain, account or ip.", value=repr(value))
+        )
 
 
 def _confirmed() -> bool:
@@ -330,14 +341,25 @@ def ban_author(comment_id: int):
         abort(400, str(error))
     if kind is BanKind.IP and not _confirmed():
         return _confirm_ip_ban(
-            form, bans.ip_reach(session, value), shared=bool(comment.ip_private),
-            action=url_for("forum.ban_author", comment_id=comment_id), back_to="forum.moderation", comment=comment,
+            form,
+            bans.ip_reach(session, value),
+            shared=bool(comment.ip_private),
+            action=url_for("forum.ban_author", comment_id=comment_id),
+            back_to="forum.moderation",
+            comment=comment,
         )
     moderator = _moderator()
     try:
         bans.add(
-            session, kind, value, reason=form.reason.data or "", days=form.days.data,
-            by_id=moderator.id, by_name=moderator.name, label=label, comment_id=comment_id,
+            session,
+            kind,
+            value,
+            reason=form.reason.data or "",
+            days=form.days.data,
+            by_id=moderator.id,
+            by_name=moderator.name,
+            label=label,
+            comment_id=comment_id,
         )
     except bans.BanError as error:
         abort(400, str(error))
@@ -354,13 +376,24 @@ def _add_ban_by_hand(session, form: BanForm):
     value = bans.normalize(kind, raw, lambda ip: hash_ip(secret, ip))
     if kind is BanKind.IP and not _confirmed():
         return _confirm_ip_ban(
-            form, bans.ip_reach(session, value), shared=bans.is_shared_address(bans.ip_address(raw)),
-            action=url_for("forum.ban_list"), back_to="forum.ban_list",
+            form,
+            bans.ip_reach(session, value),
+            shared=bans.is_shared_address(bans.ip_address(raw)),
+            action=url_for("forum.ban_list"),
+            back_to="forum.ban_list",
         )
     moderator = _moderator()
     label = "an IP address" if kind is BanKind.IP else value
-    bans.add(session, kind, value, reason=form.reason.data or "", days=form.days.data,
-             by_id=moderator.id, by_name=moderator.name, label=label)
+    bans.add(
+        session,
+        kind,
+        value,
+        reason=form.reason.data or "",
+        days=form.days.data,
+        by_id=moderator.id,
+        by_name=moderator.name,
+        label=label,
+    )
     flash(gettext("Banned %(label)s.", label=label), "forum")
     return redirect(url_for("forum.ban_list"), code=303)
 
@@ -403,8 +436,9 @@ def word_list():
     elif request.method == "POST":
         try:
             moderator = _moderator()
-            added = bans.add_word(session, WordList(form.list.data), form.word.data,
-                                  by_name=moderator.name, by_id=moderator.id)
+            added = bans.add_word(
+                session, WordList(form.list.data), form.word.data, by_name=moderator.name, by_id=moderator.id
+            )
         except bans.BanError as error:
             form.word.errors = [str(error)]
             status = 400

@@ -35,8 +35,7 @@ TICKET_REFUSED_NO_PAGE = lazy_gettext(
     "Your text is below: copy it, open the page again and post it from there."
 )
 FORM_USED = lazy_gettext(
-    "This form was already used to post a comment, so nothing was saved. "
-    "Your text is still here; please post it again."
+    "This form was already used to post a comment, so nothing was saved. Your text is still here; please post it again."
 )
 
 
@@ -115,8 +114,8 @@ def return_url(thread: Thread) -> str:
     """Where to send the reader after posting: the thread's page on the host,
     if it is on this site, else the extension's own page for the thread."""
     parts = urlsplit(thread.url)
-    same_site = not parts.scheme and not parts.netloc or (
-        parts.scheme in ("http", "https") and parts.netloc == request.host
+    same_site = (
+        not parts.scheme and not parts.netloc or (parts.scheme in ("http", "https") and parts.netloc == request.host)
     )
     if same_site and parts.path.startswith("/") and not parts.path.startswith(("//", "/\\")):
         return parts.path + (f"?{parts.query}" if parts.query else "")
@@ -128,7 +127,9 @@ def comment_location(thread: Thread, comment_id: int) -> str:
     thread's first page, with the permalink parameter that opens its page."""
     url = return_url(thread)
     settings = get_state().settings
-    page = threads.page_holding(get_state().db.session, thread, comment_id, per_page=settings.per_page, newest_first=False)
+    page = threads.page_holding(
+        get_state().db.session, thread, comment_id, per_page=settings.per_page, newest_first=False
+    )
     if page is not None and page.after is not None:
         url += ("&" if "?" in url else "?") + f"forum_comment={comment_id}"
     return f"{url}#comment-{comment_id}"
@@ -296,7 +297,12 @@ def delete_own_comment(comment_id: int):
     if not ActionForm().validate():
         return render_error(400, "Form expired", CSRF_MESSAGE)
     session = get_state().db.session
-    comments.moderate(session, [comment], "delete", by=comments.Actor(comment.author_id, comment.author_name),
-                      reason=reasons.DELETED_BY_AUTHOR)
+    comments.moderate(
+        session,
+        [comment],
+        "delete",
+        by=comments.Actor(comment.author_id, comment.author_name),
+        reason=reasons.DELETED_BY_AUTHOR,
+    )
     thread = session.get(Thread, comment.thread_id)
     return redirect(f"{return_url(thread)}#comments", code=303)

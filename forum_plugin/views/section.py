@@ -84,7 +84,10 @@ def _by_reader(page: threads.ThreadPage, reader) -> set[int]:
         item.comment.id
         for item in page.items
         if not item.removed
-        and ((account and item.comment.author_id == account) or (item.comment.author_id is None and item.comment.id in authored))
+        and (
+            (account and item.comment.author_id == account)
+            or (item.comment.author_id is None and item.comment.id in authored)
+        )
     }
 
 

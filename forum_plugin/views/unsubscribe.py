@@ -25,8 +25,7 @@ BAD_LINK_MESSAGE = lazy_gettext(
     "Use the link at the bottom of one of our emails exactly as it is."
 )
 BAD_CONFIRMATION_MESSAGE = lazy_gettext(
-    "This confirmation link was not made by this site or has been changed. "
-    "Use the link in our email exactly as it is."
+    "This confirmation link was not made by this site or has been changed. Use the link in our email exactly as it is."
 )
 
 

@@ -77,8 +77,9 @@ def open_reports(app, comment_id: int) -> tuple[int, int, list[str]]:
         session = hostapp.db.session
         comment = session.get(Comment, comment_id)
         cleared = session.scalars(select(Flag.id).where(Flag.comment_id == comment_id, Flag.cleared_at.is_not(None)))
-        reasons = session.scalars(select(ModerationEvent.reason).where(ModerationEvent.comment_id == comment_id)
-                                  .order_by(ModerationEvent.id))
+        reasons = session.scalars(
+            select(ModerationEvent.reason).where(ModerationEvent.comment_id == comment_id).order_by(ModerationEvent.id)
+        )
         return comment.flag_count, len(cleared.all()), list(reasons)
 
 
@@ -95,8 +96,9 @@ def test_one_report_after_a_re_approval_does_not_hide_the_comment_again(make_app
         assert moderate(moderator, comment_id, "approve").status_code == 303
     else:
         token = csrf_token(moderator.get("/forum/moderation/").text)
-        answer = moderator.post("/forum/moderation/bulk",
-                                data={"csrf_token": token, "action": "approve", "ids": [str(comment_id)]})
+        answer = moderator.post(
+            "/forum/moderation/bulk", data={"csrf_token": token, "action": "approve", "ids": [str(comment_id)]}
+        )
         assert answer.status_code == 303
     flags, cleared, reasons = open_reports(app, comment_id)
     assert (status_of(app, comment_id), flags, cleared) == ("approved", 0, 3)
@@ -121,10 +123,17 @@ def test_a_moderators_rewording_is_not_the_authors_to_undo(make_app):
     log_in(moderator, add_users(app)["moderator"])
     comment_id = comment_id_from(post_comment(author, body="a phone number a moderator removed"))
     detail = moderator.get(f"/forum/moderation/comments/{comment_id}").text
-    reworded = moderator.post(f"/forum/moderation/comments/{comment_id}/edit",
-                              data={"csrf_token": csrf_token(detail), "body": "[number removed by a moderator]"})
+    reworded = moderator.post(
+        f"/forum/moderation/comments/{comment_id}/edit",
+        data={"csrf_token": csrf_token(detail), "body": "[number removed by a moderator]"},
+    )
     assert reworded.status_code == 303
-    assert "/edit" not in author.get("/posts/first-report").text.split(f'id="comment-{comment_id}"', 1)[1].split("</article>", 1)[0]
+    assert (
+        "/edit"
+        not in author.get("/posts/first-report")
+        .text.split(f'id="comment-{comment_id}"', 1)[1]
+        .split("</article>", 1)[0]
+    )
     assert author_tries(author, comment_id) == [404, 404, 404]
     assert body_of(app, comment_id) == "[number removed by a moderator]"
 
@@ -147,7 +156,9 @@ def test_a_silently_banned_author_can_change_their_comment_like_anyone_waiting(m
         comment_id = comment_id_from(post_comment(author, body=f"{who} words", author_email=email))
         token = csrf_token(author.get("/posts/first-report").text)
         opened = author.get(f"/forum/comments/{comment_id}/edit")
-        edited = author.post(f"/forum/comments/{comment_id}/edit", data={"csrf_token": token, "body": f"{who} words, again"})
+        edited = author.post(
+            f"/forum/comments/{comment_id}/edit", data={"csrf_token": token, "body": f"{who} words, again"}
+        )
         status = status_of(app, comment_id)
         deleted = author.post(f"/forum/comments/{comment_id}/delete", data={"csrf_token": token})
         answers[who] = [opened.status_code, edited.status_code, deleted.status_code]
@@ -169,9 +180,13 @@ def test_an_edit_never_lets_a_comment_kept_as_spam_out(make_app, how):
     comment_id = comment_id_from(post_comment(author, body="first words", author_email="quiet@example.org"))
     token = csrf_token(moderator.get("/forum/moderation/bans").text)
     if how == "lifted ban":
-        moderator.post("/forum/moderation/bans", data={"csrf_token": token, "kind": "email", "value": "quiet@example.org"})
+        moderator.post(
+            "/forum/moderation/bans", data={"csrf_token": token, "kind": "email", "value": "quiet@example.org"}
+        )
     else:
-        moderator.post("/forum/moderation/bans", data={"csrf_token": token, "kind": "ip", "value": "198.51.100.7", "confirm": "1"})
+        moderator.post(
+            "/forum/moderation/bans", data={"csrf_token": token, "kind": "ip", "value": "198.51.100.7", "confirm": "1"}
+        )
     spam_id = comment_id_from(post_comment(author, body="words kept as spam", author_email="quiet@example.org"))
     assert status_of(app, spam_id) == "spam"
     if how == "lifted ban":

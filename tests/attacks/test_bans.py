@@ -66,16 +66,27 @@ def test_a_ban_by_a_shared_address_is_refused_until_the_moderator_confirms_it(ap
     comment_id = comment_id_from(post_comment(office, body="from the office"))
     mark_shared(app, comment_id, True)
 
-    first = send(moderator, f"/forum/moderation/comments/{comment_id}/ban", kind="ip", reason="flood",
-                 next="/forum/moderation/?status=pending")
+    first = send(
+        moderator,
+        f"/forum/moderation/comments/{comment_id}/ban",
+        kind="ip",
+        reason="flood",
+        next="/forum/moderation/?status=pending",
+    )
     assert first.status_code == 200
     assert "This address is shared" in first.text and "block everyone behind that address" in first.text
     assert "Nothing has been banned yet" in first.text
     assert 'name="confirm" value="1"' in first.text
     assert bans_in_force(app) == [] and ban_events(app) == []
 
-    confirmed = send(moderator, f"/forum/moderation/comments/{comment_id}/ban", kind="ip", reason="flood",
-                     confirm="1", next="/forum/moderation/?status=pending")
+    confirmed = send(
+        moderator,
+        f"/forum/moderation/comments/{comment_id}/ban",
+        kind="ip",
+        reason="flood",
+        confirm="1",
+        next="/forum/moderation/?status=pending",
+    )
     assert confirmed.status_code == 303 and confirmed.headers["Location"] == "/forum/moderation/?status=pending"
     assert [ban.kind for ban in bans_in_force(app)] == ["ip"]
 
@@ -123,10 +134,16 @@ def test_every_ban_and_lift_is_in_the_audit_log_without_the_banned_value(app, us
     author = client_at(app, "203.0.113.9")
     comment_id = comment_id_from(post_comment(author, author_email="troll@abuse.example", body="abuse"))
     mark_shared(app, comment_id, False)
-    assert send(moderator, f"/forum/moderation/comments/{comment_id}/ban", kind="email",
-                reason="harassment").status_code == 303
-    assert send(moderator, f"/forum/moderation/comments/{comment_id}/ban", kind="ip", reason="flood",
-                confirm="1").status_code == 303
+    assert (
+        send(moderator, f"/forum/moderation/comments/{comment_id}/ban", kind="email", reason="harassment").status_code
+        == 303
+    )
+    assert (
+        send(
+            moderator, f"/forum/moderation/comments/{comment_id}/ban", kind="ip", reason="flood", confirm="1"
+        ).status_code
+        == 303
+    )
     assert send(moderator, "/forum/moderation/bans", kind="domain", value="spam.example").status_code == 303
     by_hand = max(ban.id for ban in bans_in_force(app))
     email_ban = min(ban.id for ban in bans_in_force(app))

@@ -54,8 +54,15 @@ def refused(response, *words: str) -> None:
 @pytest.mark.parametrize(
     "cursor",
     [f"2026-01-01T00:00:00_{n}" for n in HUGE]
-    + ["2026-01-01T00:00:00_0", "2026-01-01T00:00:00_-5", "0001-01-01T00:00:00_1",
-       "2026-13-45T00:00:00_1", "2026-01-01T00:00:00_²", "_", "x" * 3000],
+    + [
+        "2026-01-01T00:00:00_0",
+        "2026-01-01T00:00:00_-5",
+        "0001-01-01T00:00:00_1",
+        "2026-13-45T00:00:00_1",
+        "2026-01-01T00:00:00_²",
+        "_",
+        "x" * 3000,
+    ],
 )
 def test_a_forged_dashboard_cursor_is_refused_with_a_message(moderator, comment_id, cursor):
     refused(moderator.get("/forum/moderation/", query_string={"after": cursor}), "is not a page of this list")
@@ -90,8 +97,9 @@ def test_a_thread_key_longer_than_any_stored_is_refused(moderator):
 @pytest.mark.parametrize("value", HUGE + UNICODE_DIGITS + ["0", "-3"])
 def test_bulk_ids_in_unicode_digits_or_past_the_databases_range_are_refused(app, moderator, comment_id, value):
     token = csrf_token(moderator.get("/forum/moderation/").text)
-    response = moderator.post("/forum/moderation/bulk", data={"csrf_token": token, "action": "approve",
-                                                               "ids": [str(comment_id), value]})
+    response = moderator.post(
+        "/forum/moderation/bulk", data={"csrf_token": token, "action": "approve", "ids": [str(comment_id), value]}
+    )
     refused(response, "is not a comment id")
     with app.app_context():
         from forum_plugin.models import Comment
@@ -117,8 +125,9 @@ def test_bulk_ids_in_unicode_digits_or_past_the_databases_range_are_refused(app,
 )
 def test_a_moderation_forms_next_field_cannot_inject_headers_or_leave_the_dashboard(moderator, comment_id, target):
     token = csrf_token(moderator.get("/forum/moderation/").text)
-    response = moderator.post(f"/forum/moderation/comments/{comment_id}/approve",
-                              data={"csrf_token": token, "next": target})
+    response = moderator.post(
+        f"/forum/moderation/comments/{comment_id}/approve", data={"csrf_token": token, "next": target}
+    )
     assert response.status_code in (303, 400)
     if response.status_code == 303:
         assert response.headers["Location"] == "/forum/moderation/"
@@ -129,5 +138,7 @@ def test_a_moderation_forms_next_field_cannot_inject_headers_or_leave_the_dashbo
 def test_a_moderation_forms_next_field_still_returns_to_the_page_the_moderator_was_on(moderator, comment_id):
     token = csrf_token(moderator.get("/forum/moderation/").text)
     back = "/forum/moderation/?status=pending&thread=first-report&q=a%20comment"
-    response = moderator.post(f"/forum/moderation/comments/{comment_id}/approve", data={"csrf_token": token, "next": back})
+    response = moderator.post(
+        f"/forum/moderation/comments/{comment_id}/approve", data={"csrf_token": token, "next": back}
+    )
     assert response.status_code == 303 and response.headers["Location"] == back

@@ -81,7 +81,9 @@ def moderate(moderator, path: str, **data):
 def author_edit(client, comment_id: int, body: str) -> None:
     page = client.get(f"/forum/comments/{comment_id}/edit")
     assert page.status_code == 200, page.text
-    response = client.post(f"/forum/comments/{comment_id}/edit", data={"csrf_token": csrf_token(page.text), "body": body})
+    response = client.post(
+        f"/forum/comments/{comment_id}/edit", data={"csrf_token": csrf_token(page.text), "body": body}
+    )
     assert response.status_code == 303, response.text
 
 
@@ -104,34 +106,62 @@ def person(app):
     second = comment_id_from(post_comment(kanya, body=f"More: {WORDS['second']}"))
     author_edit(kanya, second, f"More: {WORDS['second_edited']}")
     detail = moderator.get(f"/forum/moderation/comments/{second}").text
-    response = moderator.post(f"/forum/moderation/comments/{second}/edit",
-                              data={"csrf_token": csrf_token(detail), "body": f"More, {WORDS['moderated']}"})
+    response = moderator.post(
+        f"/forum/moderation/comments/{second}/edit",
+        data={"csrf_token": csrf_token(detail), "body": f"More, {WORDS['moderated']}"},
+    )
     assert response.status_code == 303
     author_edit(kanya, first, f"My story, told again: {WORDS['held']}")
     deleted = comment_id_from(post_comment(kanya, body=f"Never mind {WORDS['deleted']}"))
     page = kanya.get("/posts/first-report").text
     assert kanya.post(f"/forum/comments/{deleted}/delete", data={"csrf_token": csrf_token(page)}).status_code == 303
-    anonymous = comment_id_from(post_comment(kanya_anonymous, author_name=OTHER_NAME, author_email=TYPED_EMAIL,
-                                             body=f"Without signing in: {WORDS['anonymous']}"))
+    anonymous = comment_id_from(
+        post_comment(
+            kanya_anonymous,
+            author_name=OTHER_NAME,
+            author_email=TYPED_EMAIL,
+            body=f"Without signing in: {WORDS['anonymous']}",
+        )
+    )
 
-    others = comment_id_from(post_comment(dara, author_name="Dara", author_email="dara@example.org",
-                                          body="Dara's own words stay"))
+    others = comment_id_from(
+        post_comment(dara, author_name="Dara", author_email="dara@example.org", body="Dara's own words stay")
+    )
     moderate(moderator, f"/forum/moderation/comments/{others}/approve")
-    reply = comment_id_from(post_comment(dara, author_name="Dara", author_email="dara@example.org",
-                                         body="An answer that stays", parent_id=str(first)))
+    reply = comment_id_from(
+        post_comment(
+            dara, author_name="Dara", author_email="dara@example.org", body="An answer that stays", parent_id=str(first)
+        )
+    )
     moderate(moderator, f"/forum/moderation/comments/{reply}/approve")
-    report = kanya.post(f"/forum/comments/{others}/report", data={
-        "csrf_token": token_from(kanya), "reason": "abuse",
-        "details": f"{NAME} ({EMAIL}) says {WORDS['report']}"})
+    report = kanya.post(
+        f"/forum/comments/{others}/report",
+        data={
+            "csrf_token": token_from(kanya),
+            "reason": "abuse",
+            "details": f"{NAME} ({EMAIL}) says {WORDS['report']}",
+        },
+    )
     assert report.status_code == 200, report.text
-    anonymous_report = kanya_anonymous.post(f"/forum/comments/{reply}/report", data={
-        "csrf_token": token_from(kanya_anonymous), "reason": "other", "details": f"it is me again, {WORDS['anonymous_report']}"})
+    anonymous_report = kanya_anonymous.post(
+        f"/forum/comments/{reply}/report",
+        data={
+            "csrf_token": token_from(kanya_anonymous),
+            "reason": "other",
+            "details": f"it is me again, {WORDS['anonymous_report']}",
+        },
+    )
     assert anonymous_report.status_code == 200, anonymous_report.text
 
-    moderate(moderator, f"/forum/moderation/comments/{anonymous}/ban", kind="email",
-             reason=f"complaint about {NAME}, {TYPED_EMAIL}")
-    refused = post_comment(kanya_anonymous, author_name=OTHER_NAME, author_email=EMAIL,
-                           body=f"After the ban: {WORDS['after_ban']}")
+    moderate(
+        moderator,
+        f"/forum/moderation/comments/{anonymous}/ban",
+        kind="email",
+        reason=f"complaint about {NAME}, {TYPED_EMAIL}",
+    )
+    refused = post_comment(
+        kanya_anonymous, author_name=OTHER_NAME, author_email=EMAIL, body=f"After the ban: {WORDS['after_ban']}"
+    )
     assert refused.status_code in (303, 400)
     moderate(moderator, f"/forum/moderation/comments/{first}/ban", kind="account", reason=f"{OTHER_NAME} again")
     with app.app_context():
@@ -143,9 +173,20 @@ def person(app):
         session.commit()
         assert session.get(Comment, first).edit_pending
     return {
-        "account": str(account), "ip_hash": ip_hash, "moderator": moderator, "kanya": kanya, "kanya_anonymous": kanya_anonymous,
-        "ids": {"first": first, "second": second, "deleted": deleted, "anonymous": anonymous,
-                "after_ban": after_ban, "others": others, "reply": reply},
+        "account": str(account),
+        "ip_hash": ip_hash,
+        "moderator": moderator,
+        "kanya": kanya,
+        "kanya_anonymous": kanya_anonymous,
+        "ids": {
+            "first": first,
+            "second": second,
+            "deleted": deleted,
+            "anonymous": anonymous,
+            "after_ban": after_ban,
+            "others": others,
+            "reply": reply,
+        },
     }
 
 
@@ -178,8 +219,14 @@ def test_erase_leaves_nothing_of_the_person_in_any_forum_table(app, person):
     needles = [EMAIL, "kanya", "srisuk", person["ip_hash"], f"account:{person['account']}", *WORDS.values()]
     before = every_text_mentioning(app, needles)
     tables = {table for table, _, _ in before}
-    assert {"forum_comments", "forum_revisions", "forum_moderation_events", "forum_bans", "forum_flags",
-            "forum_mail_addresses"} <= tables, tables
+    assert {
+        "forum_comments",
+        "forum_revisions",
+        "forum_moderation_events",
+        "forum_bans",
+        "forum_flags",
+        "forum_mail_addresses",
+    } <= tables, tables
 
     result = forum(app, "erase", "--email", "KANYA.SRISUK@example.org", "--remove-bodies", "--yes")
     assert result.exit_code == 0, result.output
@@ -190,13 +237,20 @@ def test_erase_leaves_nothing_of_the_person_in_any_forum_table(app, person):
         session = hostapp.db.session
         account = person["account"]
         assert session.scalar(select(func.count()).select_from(Comment).where(Comment.author_id == account)) == 0
-        assert session.scalar(select(func.count()).select_from(ModerationEvent).where(ModerationEvent.actor_id == account)) == 0
+        assert (
+            session.scalar(select(func.count()).select_from(ModerationEvent).where(ModerationEvent.actor_id == account))
+            == 0
+        )
         assert session.scalar(select(func.count()).select_from(Ban).where(Ban.value == account)) == 0
         first = session.get(Comment, person["ids"]["first"])
         assert (first.edit_pending, first.pending_markdown, first.pending_html) == (False, None, None)
         assert first.author_name == "Anonymous" and first.body_markdown == "[removed at the author's request]"
         reply = session.get(Comment, person["ids"]["reply"])
-        assert reply.parent_id == first.id and reply.author_name == "Dara" and reply.body_markdown == "An answer that stays"
+        assert (
+            reply.parent_id == first.id
+            and reply.author_name == "Dara"
+            and reply.body_markdown == "An answer that stays"
+        )
         assert session.get(Comment, person["ids"]["others"]).body_markdown == "Dara's own words stay"
         summary = session.scalars(
             select(ModerationEvent).where(ModerationEvent.action == "erase", ModerationEvent.comment_id.is_(None))
@@ -265,7 +319,10 @@ def test_export_hands_the_person_everything_held_about_them(app, person):
     assert WORDS["held"] in first["held_edit"]["body_markdown"]
     assert first["revisions"] == []  # its only new text waits, as the held edit
     second = by_id[ids["second"]]
-    assert [r["body_markdown"] for r in second["revisions"]] == [f"More: {WORDS['second']}", f"More: {WORDS['second_edited']}"]
+    assert [r["body_markdown"] for r in second["revisions"]] == [
+        f"More: {WORDS['second']}",
+        f"More: {WORDS['second_edited']}",
+    ]
     assert [r["replaced_by"] for r in second["revisions"]] == [NAME, "a moderator"]
     actions = [e["action"] for e in by_id[ids["deleted"]]["audit_events"]]
     assert actions == ["post", "delete"] and by_id[ids["deleted"]]["audit_events"][1]["by"] == NAME
@@ -293,14 +350,20 @@ def test_export_and_erase_of_an_address_held_only_as_a_mail_address(app):
     assert nothing.exit_code == 1 and "Nothing is held about only@example.org" in nothing.output
 
 
-@pytest.mark.parametrize("typed, asked", [("ZÜRI.Nöel@Example.org", "züri.nöel@example.org"),
-                                          ("züri.nöel@example.org", "ZÜRI.NÖEL@EXAMPLE.ORG"),
-                                          ("İlker.Züri.Nöel@example.org", "İlker.züri.nöel@example.org")])
+@pytest.mark.parametrize(
+    "typed, asked",
+    [
+        ("ZÜRI.Nöel@Example.org", "züri.nöel@example.org"),
+        ("züri.nöel@example.org", "ZÜRI.NÖEL@EXAMPLE.ORG"),
+        ("İlker.Züri.Nöel@example.org", "İlker.züri.nöel@example.org"),
+    ],
+)
 def test_an_address_with_letters_beyond_ascii_is_found_in_any_case(app, typed, asked):
     """SQLite's lower() folds only ASCII letters; the person is found anyway."""
     client = client_at(app, HOME)
-    comment_id = comment_id_from(post_comment(client, author_name="Zoë Nöel", author_email=typed,
-                                              body="Ich heiße Zoë: lanternquill5521"))
+    comment_id = comment_id_from(
+        post_comment(client, author_name="Zoë Nöel", author_email=typed, body="Ich heiße Zoë: lanternquill5521")
+    )
     exported = forum(app, "export", "--email", asked)
     assert exported.exit_code == 0, exported.output
     assert [c["id"] for c in json.loads(exported.output)["comments"]] == [comment_id]

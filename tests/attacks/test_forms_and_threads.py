@@ -65,8 +65,11 @@ def test_a_csrf_token_sent_in_a_header_skips_no_robot_check(make_app):
         assert "That was quick" in response.text
     assert stored_comments(app) == 0
     aged = form_fields(served_ago(client, 5))
-    on_time = client.post(POST_URL, headers={"X-CSRFToken": aged["csrf_token"]},
-                          data={"forum_ticket": aged["forum_ticket"], "author_name": "Mali", "body": "after reading"})
+    on_time = client.post(
+        POST_URL,
+        headers={"X-CSRFToken": aged["csrf_token"]},
+        data={"forum_ticket": aged["forum_ticket"], "author_name": "Mali", "body": "after reading"},
+    )
     assert on_time.status_code == 303 and stored_comments(app) == 1
 
 
@@ -98,14 +101,16 @@ def test_one_aged_form_replayed_many_times_stores_one_comment(make_app):
     client = app.test_client()
     fields = form_fields(served_ago(client, 60))
     answers = [
-        client.post(POST_URL, data={**fields, "author_name": "Bot", "body": f"replayed message {n}"})
-        for n in range(6)
+        client.post(POST_URL, data={**fields, "author_name": "Bot", "body": f"replayed message {n}"}) for n in range(6)
     ]
     assert [answer.status_code for answer in answers] == [303] + [400] * 5
     for answer in answers[1:]:
         assert "already used" in answer.text and "nothing was saved" in answer.text
-    as_json = client.post(POST_URL, headers={"Accept": "application/json"},
-                          data={**fields, "author_name": "Bot", "body": "one more, by script"})
+    as_json = client.post(
+        POST_URL,
+        headers={"Accept": "application/json"},
+        data={**fields, "author_name": "Bot", "body": "one more, by script"},
+    )
     assert as_json.status_code == 400 and "already used" in str(as_json.get_json())
     assert stored_comments(app) == 1
 
@@ -120,8 +125,10 @@ def test_a_post_to_a_key_no_page_rendered_creates_no_thread_and_no_page(make_app
         {**fields, "forum_ticket": issue_ticket(app, "first-report", title="Casino offers")},
     ]
     for data in attempts:
-        response = client.post("/forum/threads/casino-offers/comments",
-                               data={**data, "author_name": "Spammer", "body": "Cheap casino chips here"})
+        response = client.post(
+            "/forum/threads/casino-offers/comments",
+            data={**data, "author_name": "Spammer", "body": "Cheap casino chips here"},
+        )
         assert response.status_code == 400
         assert "nothing was saved" in response.text and "Cheap casino chips here" in response.text
     assert client.get("/forum/threads/casino-offers").status_code == 404
@@ -176,8 +183,10 @@ def test_a_forged_or_mangled_ticket_is_refused_and_changes_no_title(make_app, ki
     client = app.test_client()
     comment_id_from(post_comment(client, body="the first, honest comment"))
     real = form_fields(client.get(PAGE).text)
-    response = client.post(POST_URL, data={**real, "forum_ticket": TICKETS[kind](app, real),
-                                           "author_name": "Mali", "body": "My careful words"})
+    response = client.post(
+        POST_URL,
+        data={**real, "forum_ticket": TICKETS[kind](app, real), "author_name": "Mali", "body": "My careful words"},
+    )
     assert response.status_code == 400
     assert "nothing was saved" in response.text and "My careful words" in response.text
     assert stored_comments(app) == 1

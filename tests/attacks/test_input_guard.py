@@ -140,8 +140,9 @@ MULTIPART_ATTACKS = [
 def test_multipart_bodies_are_checked_part_by_part(site, actors, raw_part, message):
     reader = actors["reader"]
     body = multipart({"csrf_token": token(reader), "author_name": "A"}, raw_part)
-    response = reader.post("/forum/threads/first-report/comments", data=body,
-                           content_type="multipart/form-data; boundary=forumguard")
+    response = reader.post(
+        "/forum/threads/first-report/comments", data=body, content_type="multipart/form-data; boundary=forumguard"
+    )
     assert response.status_code == 400 and message in response.text
     nothing_changed(site, actors["comment"])
 
@@ -150,9 +151,12 @@ def test_a_clean_multipart_comment_is_accepted(site, actors):
     response = post_comment_as_multipart(actors["reader"], "ข้อความ sent as multipart")
     assert response.status_code == 303, response.text
     with site.app_context():
-        assert hostapp.db.session.scalar(
-            select(func.count()).select_from(Comment).where(Comment.body_markdown == "ข้อความ sent as multipart")
-        ) == 1
+        assert (
+            hostapp.db.session.scalar(
+                select(func.count()).select_from(Comment).where(Comment.body_markdown == "ข้อความ sent as multipart")
+            )
+            == 1
+        )
 
 
 def hidden_fields(page: str) -> dict[str, str]:
@@ -166,32 +170,32 @@ def post_comment_as_multipart(client, text: str):
     """Submit the rendered form, every field it holds, as multipart/form-data."""
     fields = hidden_fields(client.get("/posts/first-report").text)
     fields.update(author_name="Multi", body=text)
-    return client.post("/forum/threads/first-report/comments",
-                       data=fields,
-                       content_type="multipart/form-data")
+    return client.post("/forum/threads/first-report/comments", data=fields, content_type="multipart/form-data")
 
 
 MALFORMED_MESSAGE = "could not be read"
 
 
-@pytest.mark.parametrize("body, message", [
-    (json.dumps({"body": "before\u0000after"}).encode(), NUL_MESSAGE),
-    (b'{"body": "\xff\xfe"}', NOT_UTF8_MESSAGE),
-    (b'{"body": "\\ud800 a lone surrogate"}', NOT_UTF8_MESSAGE),
-    # Shapes no form sends, which would reach a form field as a number, a list, or nothing at all.
-    (json.dumps({"nested": [{"before\u0000after": 1}]}).encode(), MALFORMED_MESSAGE),
-    (json.dumps({"body": 123, "author_name": "A"}).encode(), MALFORMED_MESSAGE),
-    (json.dumps({"body": "ok", "author_name": 5}).encode(), MALFORMED_MESSAGE),
-    (json.dumps({"body": "ok", "author_email": 7}).encode(), MALFORMED_MESSAGE),
-    (json.dumps({"body": None}).encode(), MALFORMED_MESSAGE),
-    (b'"just a string"', MALFORMED_MESSAGE),
-    (b"5", MALFORMED_MESSAGE),
-    (b"true", MALFORMED_MESSAGE),
-    (b"[1, 2]", MALFORMED_MESSAGE),
-])
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        (json.dumps({"body": "before\u0000after"}).encode(), NUL_MESSAGE),
+        (b'{"body": "\xff\xfe"}', NOT_UTF8_MESSAGE),
+        (b'{"body": "\\ud800 a lone surrogate"}', NOT_UTF8_MESSAGE),
+        # Shapes no form sends, which would reach a form field as a number, a list, or nothing at all.
+        (json.dumps({"nested": [{"before\u0000after": 1}]}).encode(), MALFORMED_MESSAGE),
+        (json.dumps({"body": 123, "author_name": "A"}).encode(), MALFORMED_MESSAGE),
+        (json.dumps({"body": "ok", "author_name": 5}).encode(), MALFORMED_MESSAGE),
+        (json.dumps({"body": "ok", "author_email": 7}).encode(), MALFORMED_MESSAGE),
+        (json.dumps({"body": None}).encode(), MALFORMED_MESSAGE),
+        (b'"just a string"', MALFORMED_MESSAGE),
+        (b"5", MALFORMED_MESSAGE),
+        (b"true", MALFORMED_MESSAGE),
+        (b"[1, 2]", MALFORMED_MESSAGE),
+    ],
+)
 def test_json_bodies_must_read_as_a_form_of_unicode_text(site, actors, body, message):
-    response = actors["reader"].post("/forum/threads/first-report/comments", data=body,
-                                     content_type="application/json")
+    response = actors["reader"].post("/forum/threads/first-report/comments", data=body, content_type="application/json")
     assert response.status_code == 400 and message in response.text
     nothing_changed(site, actors["comment"])
 
@@ -201,8 +205,9 @@ def test_a_lone_surrogate_in_any_forum_forms_json_is_refused(site, actors, case)
     client, path, fields, target = every_forum_post(actors)[case]
     page = client.get("/posts/first-report").text
     fields = {**fields, target: "before \ud800 after", "csrf_token": csrf_token(page)}
-    response = client.post(path, data=json.dumps(fields), content_type="application/json",
-                           headers={"X-CSRFToken": fields["csrf_token"]})
+    response = client.post(
+        path, data=json.dumps(fields), content_type="application/json", headers={"X-CSRFToken": fields["csrf_token"]}
+    )
     assert response.status_code == 400 and NOT_UTF8_MESSAGE in response.text, path
     nothing_changed(site, actors["comment"])
 
@@ -224,8 +229,9 @@ class Endless(io.RawIOBase):
 
 def send_stream(app, stream, **environ):
     """POST ``stream`` to the comment route as a WSGI server would hand it over."""
-    request_environ = EnvironBuilder(path="/forum/threads/first-report/comments", method="POST",
-                                     content_type="application/x-www-form-urlencoded").get_environ()
+    request_environ = EnvironBuilder(
+        path="/forum/threads/first-report/comments", method="POST", content_type="application/x-www-form-urlencoded"
+    ).get_environ()
     request_environ.update(environ, **{"wsgi.input": stream})
     return app.response_class.from_app(app, request_environ, buffered=True)
 
@@ -240,8 +246,9 @@ def test_a_huge_declared_body_is_413_before_a_byte_is_read(site):
 
 def test_a_huge_chunked_body_is_413_after_reading_no_more_than_the_cap(site):
     stream = Endless()
-    response = send_stream(site, stream, HTTP_TRANSFER_ENCODING="chunked", CONTENT_LENGTH="",
-                           **{"wsgi.input_terminated": True})
+    response = send_stream(
+        site, stream, HTTP_TRANSFER_ENCODING="chunked", CONTENT_LENGTH="", **{"wsgi.input_terminated": True}
+    )
     assert response.status_code == 413 and 'class="forum-error"' in response.get_data(as_text=True)
     assert CAP < stream.given <= CAP + 64 * 1024
     assert stored_comments(site) == 0

@@ -56,7 +56,9 @@ EVIL = "http://evil.example"
 MALI = "mali@example.org"
 
 
-def post_from(client, *, base_url: str = "http://localhost", headers: dict | None = None, slug="first-report", **fields):
+def post_from(
+    client, *, base_url: str = "http://localhost", headers: dict | None = None, slug="first-report", **fields
+):
     """Open a post's page at ``base_url`` and send its comment form back, hidden fields and all."""
     page = client.get(f"/posts/{slug}", base_url=base_url, headers=headers)
     assert page.status_code == 200, page.text

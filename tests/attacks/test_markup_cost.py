@@ -86,7 +86,9 @@ def test_a_crafted_body_cannot_make_markup_work_grow_quadratically(name, stage):
         seconds, ratio = growth(name, stage, runs)
         if seconds < TOO_FAST_TO_MATTER or ratio < LINEAR_LIMIT:
             return
-    pytest.fail(f"{name!r}, {stage}: {seconds * 1000:.0f} ms at {MAX_LENGTH:,} characters, {ratio:.1f}x the time of {SHORT:,}")
+    pytest.fail(
+        f"{name!r}, {stage}: {seconds * 1000:.0f} ms at {MAX_LENGTH:,} characters, {ratio:.1f}x the time of {SHORT:,}"
+    )
 
 
 @pytest.mark.parametrize("sanitizer", sorted(SANITIZERS))

@@ -42,8 +42,10 @@ def ids(app, users) -> dict[str, int]:
     approved one on "second-report", and an id nobody has."""
     author, moderator = app.test_client(), app.test_client()
     log_in(moderator, users["moderator"])
-    made = {kind: comment_id_from(post_comment(author, body=f"a comment that ends {kind}"))
-            for kind in ("pending", "rejected", "spam", "deleted", "report-hidden")}
+    made = {
+        kind: comment_id_from(post_comment(author, body=f"a comment that ends {kind}"))
+        for kind in ("pending", "rejected", "spam", "deleted", "report-hidden")
+    }
     for kind, action in (("rejected", "reject"), ("spam", "spam"), ("deleted", "delete"), ("report-hidden", "approve")):
         assert moderate(moderator, made[kind], action).status_code == 303
     for n in range(3):
@@ -69,9 +71,11 @@ def test_replying_to_a_hidden_comment_looks_like_replying_to_none(app, ids, acce
     before = stored_comments(app)
     for kind in [*HIDDEN, "other page"]:
         page = stranger.get("/posts/first-report").text
-        answer = stranger.post("/forum/threads/first-report/comments", headers={"Accept": accept},
-                               data={**form_fields(page), "author_name": "Probe", "body": "my reply text",
-                                     "parent_id": str(ids[kind])})
+        answer = stranger.post(
+            "/forum/threads/first-report/comments",
+            headers={"Accept": accept},
+            data={**form_fields(page), "author_name": "Probe", "body": "my reply text", "parent_id": str(ids[kind])},
+        )
         assert answer.status_code == 400, kind
         if accept == "application/json":
             assert answer.get_json()["errors"] == {"parent_id": [NOT_AVAILABLE]}, kind
@@ -96,8 +100,9 @@ def test_editing_or_deleting_someone_elses_hidden_comment_looks_like_none(app, i
             if ask == "open":
                 answers[kind] = stranger.get(f"/forum/comments/{ids[kind]}/edit")
             else:
-                answers[kind] = stranger.post(f"/forum/comments/{ids[kind]}/{ask}",
-                                              data={"csrf_token": token, "body": "vandalised"})
+                answers[kind] = stranger.post(
+                    f"/forum/comments/{ids[kind]}/{ask}", data={"csrf_token": token, "body": "vandalised"}
+                )
         [(status, text)] = same_answer(answers, ids)
         assert status == 404 and "There is no comment #N." in text, ask
     for kind in ("pending", "rejected", "spam", "report-hidden"):
@@ -110,15 +115,19 @@ def test_typing_a_banned_address_does_not_tell_whether_it_is_banned(make_app, ki
     moderator = app.test_client()
     log_in(moderator, add_users(app)["moderator"])
     token = csrf_token(moderator.get("/forum/moderation/bans").text)
-    banned = moderator.post("/forum/moderation/bans",
-                            data={"csrf_token": token, "kind": kind, "value": value, "reason": "harassment"})
+    banned = moderator.post(
+        "/forum/moderation/bans", data={"csrf_token": token, "kind": kind, "value": value, "reason": "harassment"}
+    )
     assert banned.status_code == 303
 
     def attempt(email: str, body: str, accept: str = "text/html"):
         client = app.test_client()
         page = client.get("/posts/first-report").text
-        answer = client.post("/forum/threads/first-report/comments", headers={"Accept": accept},
-                             data={**form_fields(page), "author_name": "Probe", "author_email": email, "body": body})
+        answer = client.post(
+            "/forum/threads/first-report/comments",
+            headers={"Accept": accept},
+            data={**form_fields(page), "author_name": "Probe", "author_email": email, "body": body},
+        )
         return client, answer
 
     for accept in ("text/html", "application/json"):
@@ -127,8 +136,10 @@ def test_typing_a_banned_address_does_not_tell_whether_it_is_banned(make_app, ki
         assert as_victim.status_code == as_anyone.status_code
         assert "not accepted" not in as_victim.text
         if accept == "application/json":
-            shown = [{k: v for k, v in answer.get_json().items() if k not in ("id", "created_at", "html", "ticket")}
-                     for answer in (as_victim, as_anyone)]
+            shown = [
+                {k: v for k, v in answer.get_json().items() if k not in ("id", "created_at", "html", "ticket")}
+                for answer in (as_victim, as_anyone)
+            ]
             assert shown[0] == shown[1] and "awaiting moderation" in shown[0]["notice"]
         else:
             assert as_victim.status_code == 303

@@ -47,8 +47,13 @@ def thread(app, users):
     made = []
     for n in range(3):
         page = moderator.get("/posts/first-report").text
-        made.append(comment_id_from(moderator.post("/forum/threads/first-report/comments",
-                                                   data={**form_fields(page), "body": f"comment number {n}"})))
+        made.append(
+            comment_id_from(
+                moderator.post(
+                    "/forum/threads/first-report/comments", data={**form_fields(page), "body": f"comment number {n}"}
+                )
+            )
+        )
     return made
 
 
@@ -90,7 +95,9 @@ def test_an_odd_parent_id_is_refused_with_a_message(app, thread, value):
     client = app.test_client()
     before = stored_comments(app)
     page = client.get("/posts/first-report").text
-    response = client.post("/forum/threads/first-report/comments",
-                           data={**form_fields(page), "author_name": "A", "body": "my reply", "parent_id": value})
+    response = client.post(
+        "/forum/threads/first-report/comments",
+        data={**form_fields(page), "author_name": "A", "body": "my reply", "parent_id": value},
+    )
     assert response.status_code == 400 and "not a valid comment" in response.text and "my reply" in response.text
     assert stored_comments(app) == before

@@ -71,8 +71,11 @@ def test_reports_from_one_64_share_one_limit(make_app):
         reader = app.test_client()
         reader.environ_base["REMOTE_ADDR"] = f"{network}::{n + 7:x}"
         token = csrf_token(reader.get("/posts/first-report").text)
-        answers.append(reader.post(f"/forum/comments/{comment_id}/report",
-                                   data={"csrf_token": token, "reason": "spam"}).status_code)
+        answers.append(
+            reader.post(
+                f"/forum/comments/{comment_id}/report", data={"csrf_token": token, "reason": "spam"}
+            ).status_code
+        )
     assert answers == [200, 429]
 
 
@@ -101,8 +104,15 @@ def test_a_client_over_the_limit_gets_the_forums_429_with_retry_after_and_stores
     assert stored_comments(app) == 1
 
 
-@pytest.mark.parametrize("host_setting", [{"RATELIMIT_ENABLED": False}, {"RATELIMIT_STORAGE_URI": "memory://"},
-                                          {"RATELIMIT_DEFAULT": "1000/second"}, {"RATELIMIT_APPLICATION": "9/hour"}])
+@pytest.mark.parametrize(
+    "host_setting",
+    [
+        {"RATELIMIT_ENABLED": False},
+        {"RATELIMIT_STORAGE_URI": "memory://"},
+        {"RATELIMIT_DEFAULT": "1000/second"},
+        {"RATELIMIT_APPLICATION": "9/hour"},
+    ],
+)
 def test_the_hosts_ratelimit_settings_neither_loosen_nor_move_the_forums_limits(make_app, host_setting):
     app = make_app(FORUM_RATELIMIT="1/minute", **host_setting)
     assert post_from(app, "203.0.113.90", "first").status_code == 303

@@ -24,7 +24,11 @@ LANGUAGES = ("en", "th")
 
 
 def choose_locale() -> str | None:
-    return request.args.get("lang") if request.args.get("lang") in LANGUAGES else request.accept_languages.best_match(LANGUAGES)
+    return (
+        request.args.get("lang")
+        if request.args.get("lang") in LANGUAGES
+        else request.accept_languages.best_match(LANGUAGES)
+    )
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:

@@ -27,7 +27,12 @@ page = reader.get("/notes/harbour-visit").text
 time.sleep(2.1)  # a person takes a moment to write; a form sent sooner is taken for a robot's
 response = reader.post(
     "/forum/threads/harbour-visit/comments",
-    data={"csrf_token": token(page), "forum_ticket": token(page, "forum_ticket"), "author_name": "ผู้อ่าน", "body": "Thank you — ขอบคุณ"},
+    data={
+        "csrf_token": token(page),
+        "forum_ticket": token(page, "forum_ticket"),
+        "author_name": "ผู้อ่าน",
+        "body": "Thank you — ขอบคุณ",
+    },
 )
 assert response.status_code == 303, response.text
 comment_id = response.headers["Location"].rsplit("#comment-", 1)[1]

@@ -34,4 +34,6 @@ def load(user_id):
 
 @app.get("/notes/<slug>")
 def note(slug):
-    return render_template_string("<h1>{{ slug }}</h1>{{ forum_comments(slug, title=slug, url=request.path) }}", slug=slug)
+    return render_template_string(
+        "<h1>{{ slug }}</h1>{{ forum_comments(slug, title=slug, url=request.path) }}", slug=slug
+    )
