@@ -13,10 +13,11 @@ from sqlalchemy import and_, delete, distinct, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from . import audit
 from .i18n import N_, gettext
 from .models import Ban, BanKind, Comment, ModerationEvent, Word, WordList, utcnow
 from .policy import BanMatch
-from .privacy import keyed_digest
+from .privacy import hash_ip, keyed_digest
 
 # How far back a ban by address looks for the readers it would also catch.
 SHARED_ADDRESS_DAYS = 30
@@ -102,16 +103,13 @@ def audit_reason(kind: str, reason: str) -> str:
 
 
 def _event(ban: Ban, action: str, *, comment_id: int | None, by_id: str | None, by_name: str) -> ModerationEvent:
-    return ModerationEvent(
-        comment_id=comment_id,
+    # A ban moves no comment: the event records no status.
+    return audit.event(
+        audit.Actor(by_id, by_name),
+        action,
+        comment=comment_id,
         ban_id=ban.id,
-        actor_id=by_id,
-        actor_name=by_name[:100],
-        action=action,
-        from_status=None,
-        # A ban moves no comment.
-        to_status="",
-        reason=audit_reason(ban.kind, ban.reason)[:500],
+        reason=audit_reason(ban.kind, ban.reason),
     )
 
 
@@ -168,6 +166,18 @@ def value_from_comment(comment: Comment, kind: BanKind) -> tuple[str, str]:
         }[kind]
         raise BanError(gettext(missing, id=comment.id))
     return found[0], found[1] or found[0]
+
+
+def value_typed(kind: BanKind, typed: str) -> tuple[str, str]:
+    """The value a ban of ``kind`` takes from what a moderator typed, and how
+    moderators see it: an address is stored only as the app's keyed hash,
+    so it shows as "an IP address".
+
+    :raises BanError: when ``typed`` is no value of that kind.
+    """
+    secret = current_app.secret_key or ""
+    value = normalize(kind, typed, lambda ip: hash_ip(secret, ip))
+    return value, "an IP address" if kind is BanKind.IP else value
 
 
 def lift(session: Session, ban_id: int, *, by_id: str | None, by_name: str) -> bool:
@@ -246,16 +256,7 @@ def dashboard_words(session: Session) -> Sequence[Word]:
 
 def _word_event(action: str, word: Word, by_id: str | None, by_name: str) -> ModerationEvent:
     """An audit row for a change to the word lists (no comment moves)."""
-    return ModerationEvent(
-        comment_id=None,
-        ban_id=None,
-        actor_id=by_id,
-        actor_name=by_name[:100],
-        action=action,
-        from_status=None,
-        to_status="",
-        reason=f"{word.list}: {word.word}"[:500],
-    )
+    return audit.event(audit.Actor(by_id, by_name), action, reason=f"{word.list}: {word.word}")
 
 
 def add_word(session: Session, kind: WordList, word: str, *, by_name: str, by_id: str | None = None) -> bool:

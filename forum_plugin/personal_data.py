@@ -18,7 +18,7 @@ from typing import Any, Iterable
 from sqlalchemy import String, Table, delete, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
-from . import bans
+from . import audit, bans
 from .forms import REPORT_REASONS
 from .models import Ban, BanKind, Base, Comment, Flag, MailAddress, ModerationEvent, Revision, Word, utcnow
 from .textmatch import case_blind, same_text
@@ -397,29 +397,12 @@ def erase(session: Session, email: str, *, remove_bodies: bool = False, by: str 
         session.flush()
         erased.quotes = _erase_quotes(session, Scrubber(person))
         reason = "erased at the author's request" + (", text removed" if remove_bodies else "")
+        erasing = audit.Actor(None, by)
         session.add_all(
-            ModerationEvent(
-                comment_id=comment_id,
-                actor_id=None,
-                actor_name=by,
-                action="erase",
-                from_status=status,
-                to_status=status,
-                reason=reason,
-            )
+            audit.event(erasing, "erase", comment=comment_id, from_status=status, to_status=status, reason=reason)
             for comment_id, status in statuses.items()
         )
-        session.add(
-            ModerationEvent(
-                comment_id=None,
-                actor_id=None,
-                actor_name=by,
-                action="erase",
-                from_status=None,
-                to_status="",
-                reason=f"a person's data erased on request: {erased.summary()}"[:500],
-            )
-        )
+        session.add(audit.event(erasing, "erase", reason=f"a person's data erased on request: {erased.summary()}"))
         session.commit()
     except Exception:
         session.rollback()

@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from sqlalchemy import func, literal, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, contains_eager
 
+from . import author_record
 from .models import Comment, Flag, ModerationEvent, Revision, Status, Thread
 from .paging import Cursor, beyond, ordering
 from .textmatch import escape_like
@@ -80,7 +81,9 @@ def page(session: Session, wanted: QueueFilter, limit: int = PAGE_SIZE) -> Queue
     rows = session.scalars(query.order_by(*ordering(Comment, wanted.newest_first)).limit(limit + 1)).all()
     comments, more = rows[:limit], len(rows) > limit
     next_cursor = Cursor.of(comments[-1]) if more else None
-    return QueuePage(comments, next_cursor, flags_for(session, comments), author_history(session, comments))
+    return QueuePage(
+        comments, next_cursor, flags_for(session, comments), author_record.dashboard_records(session, comments)
+    )
 
 
 def flags_for(session: Session, comments: Sequence[Comment]) -> dict[int, list[str]]:
@@ -97,53 +100,6 @@ def flags_for(session: Session, comments: Sequence[Comment]) -> dict[int, list[s
         for comment_id, reason in rows:
             flags.setdefault(comment_id, []).append(reason)
     return flags
-
-
-def _author_key():
-    """One string per author: the account if any, else the email, else the address hash."""
-    return func.coalesce(
-        literal("a:") + Comment.author_id,
-        literal("e:") + Comment.author_email,
-        literal("i:") + Comment.ip_hash,
-    )
-
-
-def _key_of(comment: Comment) -> str | None:
-    if comment.author_id:
-        return f"a:{comment.author_id}"
-    if comment.author_email:
-        return f"e:{comment.author_email}"
-    return f"i:{comment.ip_hash}" if comment.ip_hash else None
-
-
-def author_history(session: Session, comments: Sequence[Comment]) -> dict[int, tuple[int, int]]:
-    """(approved, rejected or spam) comments by each row's author, in one
-    statement that the account, email and address-hash indexes answer."""
-    keys = {c.id: _key_of(c) for c in comments}
-    wanted = {key for key in keys.values() if key}
-    if not wanted:
-        return {}
-    accounts = [k[2:] for k in wanted if k.startswith("a:")]
-    emails = [k[2:] for k in wanted if k.startswith("e:")]
-    addresses = [k[2:] for k in wanted if k.startswith("i:")]
-    author = _author_key()
-    rows = session.execute(
-        select(author, Comment.status, func.count())
-        .where(
-            or_(
-                Comment.author_id.in_(accounts),
-                Comment.author_email.in_(emails),
-                Comment.ip_hash.in_(addresses),
-            ),
-            Comment.status.in_([Status.APPROVED.value, Status.REJECTED.value, Status.SPAM.value]),
-        )
-        .group_by(author, Comment.status)
-    ).all()
-    counts: dict[str, list[int]] = {}
-    for key, status, count in rows:
-        tally = counts.setdefault(key, [0, 0])
-        tally[0 if status == Status.APPROVED else 1] += count
-    return {comment_id: tuple(counts.get(key, (0, 0))) for comment_id, key in keys.items() if key}
 
 
 def reports(session: Session, comment_id: int) -> Sequence[Flag]:

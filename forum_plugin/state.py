@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from flask import current_app
+from flask import Flask, current_app
 from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy.orm import Session
 
 from .config import Settings
 
@@ -29,15 +30,38 @@ class ForumState:
     db: SQLAlchemy | None = None
     setup_finished: bool = False
 
+    @property
+    def database(self) -> SQLAlchemy:
+        """The Flask-SQLAlchemy instance, set by the time :func:`get_state` returns."""
+        if self.db is None:
+            raise RuntimeError(NOT_SET_UP)
+        return self.db
+
+    @property
+    def session(self) -> Session:
+        """This app context's database session: the one Flask-SQLAlchemy's
+        scoped session stands for, so that code typed for a plain
+        :class:`~sqlalchemy.orm.Session` gets one."""
+        return self.database.session()
+
+
+def current_flask_app() -> Flask:
+    """The app object behind ``current_app``: signals are sent by it and
+    receivers are connected to it, so the proxy itself will not do."""
+    # Flask types the proxy as the app it stands for, so the proxy's own
+    # (documented) method is unknown to the checker.
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    return app
+
 
 def get_state() -> ForumState:
     """The forum state of the current app.
 
     :raises RuntimeError: when the forum is not set up on the current app.
     """
-    app = current_app._get_current_object()
+    app = current_flask_app()
     state = app.extensions.get(EXTENSION_NAME)
-    if state is None:
+    if not isinstance(state, ForumState):
         raise RuntimeError(NOT_SET_UP)
     if not state.setup_finished:
         state.forum._finish_setup(app)

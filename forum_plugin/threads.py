@@ -1,13 +1,15 @@
-"""The read side: threads, a thread's page of comments as a tree, counts, the queue."""
+"""The read side: threads, a thread's page of comments as a tree, counts.
+
+Reading never writes: a thread's row is made or updated by the write side
+(:mod:`forum_plugin.comments.threads`), when a comment is posted."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterable, NamedTuple, Sequence
+from typing import Any, Iterable, NamedTuple, Sequence
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from . import tree
@@ -53,37 +55,6 @@ def page_place(key: str, title: str | None, url: str) -> Place:
     """
     check_key(key)
     return Place(key, (title or key)[:MAX_TITLE_LENGTH], url[:MAX_URL_LENGTH])
-
-
-def thread_for_post(session: Session, place: Place) -> Thread:
-    """The thread a comment is being posted to, made from ``place`` if it has
-    no row yet, its title and URL brought up to date otherwise. Nothing is
-    committed: the thread is stored with the comment.
-
-    Two first comments may race to make the row; the one that loses rolls
-    back (its transaction has only read so far) and reads the winner's.
-    """
-    thread = get_thread(session, place.key)
-    if thread is None:
-        thread = Thread(key=place.key, title=place.title, url=place.url, approved_count=0, pending_count=0)
-        session.add(thread)
-        try:
-            session.flush()
-        except IntegrityError:
-            session.rollback()
-            thread = get_thread(session, place.key)
-            assert thread is not None
-    if (thread.title, thread.url) != (place.title, place.url):
-        thread.title, thread.url = place.title, place.url
-    return thread
-
-
-def ensure_thread(session: Session, key: str, title: str | None, url: str) -> Thread:
-    """The thread named ``key``, made or updated and committed at once: for
-    seeding and imports, never while a host's view is rendering."""
-    thread = thread_for_post(session, page_place(key, title, url))
-    session.commit()
-    return thread
 
 
 @dataclass(frozen=True)
@@ -158,19 +129,21 @@ _HAS_PUBLISHED_REPLY = (
 _SHOWN_ROOT = (Comment.depth == 0) & ((Comment.status == Status.APPROVED.value) | _HAS_PUBLISHED_REPLY)
 
 
-def _read(session: Session, query):
+def _read(session: Session, query: Select[Any]) -> Iterable[Sequence[Any]]:
     """Rows of a column query, straight from the session's connection: a
     page's thousand rows skip the ORM's result processing."""
     return session.connection().execute(query)
 
 
-def _shown_roots(thread: Thread):
+def _shown_roots(thread: Thread) -> ColumnElement[bool]:
     """Top-level comments a page lists: approved ones, and removed ones that
     still hold published replies (shown as placeholders)."""
     return (Comment.thread_id == thread.id) & _SHOWN_ROOT
 
 
-def _root_page(session: Session, thread: Thread, wanted: PageRequest, per_page: int, columns: list):
+def _root_page(
+    session: Session, thread: Thread, wanted: PageRequest, per_page: int, columns: list[ColumnElement[Any]]
+) -> tuple[list[PageComment], Cursor | None, Cursor | None]:
     """One page of top-level comments: approved ones, and removed ones that
     still hold published replies. Returns the roots and the cursors around them."""
     backwards = wanted.before is not None
@@ -214,7 +187,7 @@ def load_page(
     own_pending_ids = list(own_pending_ids)
     root_ids = [c.id for c in roots]
     # The roots again, so that the database returns the page in one order.
-    wanted_rows = [Comment.id.in_(root_ids), Comment.root_id.in_(root_ids)]
+    wanted_rows: list[ColumnElement[bool]] = [Comment.id.in_(root_ids), Comment.root_id.in_(root_ids)]
     # The reader's own new top-level comments belong where new comments go:
     # the last page, or the first when the newest come first.
     on_newest_page = previous_cursor is None if wanted.newest_first else next_cursor is None
@@ -248,7 +221,8 @@ def _newest_roots_first(comments: list[PageComment]) -> list[PageComment]:
 def thread_fits_one_page(thread: Thread, per_page: int) -> bool:
     """Whether every top-level comment is on the first page, known without a
     query: there are fewer comments of any status than fit on a page."""
-    return sum(getattr(thread, Thread.count_column(s.value)) for s in Status) < per_page
+    comments: int = sum(getattr(thread, Thread.count_column(s.value)) for s in Status)
+    return comments < per_page
 
 
 def page_holding(

@@ -14,9 +14,9 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import markup, threads
-from ..comments import recount_threads
-from ..models import Comment, ModerationEvent, Thread
+from .. import audit, markup, threads
+from ..comments.counts import recount_threads
+from ..models import Comment, Thread
 from ..privacy import hash_ip
 from .parsing import ParsedExport
 from .records import ImportedComment, ImportedThread
@@ -157,9 +157,7 @@ def load(
             origin=item.origin,
         )
         session.add(comment)
-        session.add(
-            ModerationEvent(comment=comment, actor_name="import", action="import", to_status=item.status, reason=reason)
-        )
+        session.add(audit.event(audit.IMPORTER, "import", comment=comment, to_status=item.status, reason=reason))
         if item.origin in has_children:
             session.flush()
             placed[item.origin] = _Placed(comment.id, comment.thread_id, comment.root_id, comment.depth)
