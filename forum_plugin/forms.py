@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import re
+from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -118,6 +119,10 @@ class IdField(IntegerField):
 
 
 class ForumForm(FlaskForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Flask-WTF's FlaskForm has no annotations; the forum's forms do.
+        super().__init__(*args, **kwargs)  # type: ignore[no-untyped-call]
+
     @property
     def csrf_failed(self) -> bool:
         """The form was refused for its CSRF token, not for what the reader typed."""

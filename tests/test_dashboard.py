@@ -598,7 +598,7 @@ def test_the_queue_counts_only_open_reports_and_the_comment_page_keeps_the_answe
 
 
 def test_the_queue_page_says_when_mail_is_not_getting_through(app, moderator, monkeypatch):
-    from forum_plugin.views import moderation
+    from forum_plugin.views.moderation import queue as moderation
 
     problem = "Mail to moderators could not be sent at 10:42: the server at smtp.example.org:25 refused the connection."
     monkeypatch.setattr(moderation, "mail_problem", lambda of_app: problem if of_app is app else None)
