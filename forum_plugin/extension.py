@@ -9,6 +9,8 @@ from typing import Any, Callable
 from flask import Flask, appcontext_pushed
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 
 from . import i18n, identity, policy, reasons, threads
 from .cli import forum_cli
@@ -36,7 +38,9 @@ def default_user_name(user: Any) -> str:
     return str(user.get_id())
 
 
-def _sqlite_pragmas(dbapi_connection, connection_record, connection_proxy) -> None:
+def _sqlite_pragmas(
+    dbapi_connection: DBAPIConnection, connection_record: ConnectionPoolEntry, connection_proxy: PoolProxiedConnection
+) -> None:
     """Tune each connection once, at its first checkout: also those the host
     opened before the forum first ran."""
     if connection_record.info.get("forum_tuned"):
@@ -123,7 +127,10 @@ class Forum:
         app.url_map.converters.setdefault("forum_id", ForumIdConverter)
         blueprint = make_blueprint()
         app.register_blueprint(blueprint, url_prefix=settings.url_prefix)
-        app.wsgi_app = InputGuard(app, app.wsgi_app, f"{blueprint.name}.", settings.max_length)
+        # Flask's documented way to add a WSGI middleware replaces this method.
+        app.wsgi_app = InputGuard(  # type: ignore[method-assign]
+            app, app.wsgi_app, f"{blueprint.name}.", settings.max_length
+        )
         app.add_template_global(section.forum_comments, "forum_comments")
         app.add_template_global(section.forum_comment_count, "forum_comment_count")
         app.add_template_global(section.forum_comment_counts, "forum_comment_counts")
@@ -202,9 +209,9 @@ class Forum:
 
         For tests and demos; production sites run ``flask forum db upgrade``.
         """
-        Base.metadata.create_all(get_state().db.engine)
+        Base.metadata.create_all(get_state().database.engine)
 
     @staticmethod
     def drop_all() -> None:
         """Drop the ``forum_`` tables of the current app's database, and nothing else."""
-        Base.metadata.drop_all(get_state().db.engine)
+        Base.metadata.drop_all(get_state().database.engine)
