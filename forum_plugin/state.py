@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from flask import current_app
 from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy.orm import Session
 
 from .config import Settings
 
@@ -42,3 +43,12 @@ def get_state() -> ForumState:
     if not state.setup_finished:
         state.forum._finish_setup(app)
     return state
+
+
+def db_session() -> Session:
+    """The current app's database session: the one Flask-SQLAlchemy's
+    ``db.session`` stands for in this app context."""
+    db = get_state().db
+    if db is None:  # get_state() has finished the setup, which always sets it
+        raise RuntimeError(NOT_SET_UP)
+    return db.session()

@@ -11,7 +11,7 @@ from flask import Response, request
 from .. import threads
 from ..i18n import iso_time
 from ..paging import Cursor, CursorError
-from ..state import get_state
+from ..state import db_session, get_state
 from ..tree import TreeItem
 
 MAX_COUNT_KEYS = 500
@@ -60,7 +60,7 @@ def thread_comments(key: str) -> Response:
     """A page of a thread's approved comments, top level in the order of
     the thread's page, ``?after=<cursor>`` for the next."""
     state = get_state()
-    session = state.db.session
+    session = db_session()
     thread = threads.get_thread(session, key)
     if thread is None:
         return _error(404, "There are no comments on a page by that name.")
@@ -97,4 +97,4 @@ def counts() -> Response:
         return _error(400, "Ask for at least one thread: ?key=<key>, repeated for more.")
     if len(keys) > MAX_COUNT_KEYS:
         return _error(400, f"Ask for at most {MAX_COUNT_KEYS} keys at once; this asked for {len(keys):,}.")
-    return _json({"counts": threads.comment_counts(get_state().db.session, keys)})
+    return _json({"counts": threads.comment_counts(db_session(), keys)})

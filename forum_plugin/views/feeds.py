@@ -12,7 +12,7 @@ from flask import Flask, Response, abort, current_app, request
 from .. import activity, feeds, threads
 from ..models import utcnow
 from ..notify.links import forum_link, site_base, thread_link
-from ..state import get_state
+from ..state import db_session
 
 
 def _base(app: Flask) -> str:
@@ -29,7 +29,7 @@ def _entries(app: Flask, base: str, rows) -> list[feeds.Entry]:
 
 def thread_feed(key: str) -> Response:
     """The newest approved comments of one thread."""
-    session = get_state().db.session
+    session = db_session()
     thread = threads.get_thread(session, key)
     if thread is None:
         abort(404, "There are no comments on a page by that name.")
@@ -50,7 +50,7 @@ def thread_feed(key: str) -> Response:
 
 def site_feed() -> Response:
     """The newest approved comments across every thread."""
-    session = get_state().db.session
+    session = db_session()
     app = current_app._get_current_object()
     base = _base(app)
     host = feeds.tag_host(base)

@@ -22,7 +22,7 @@ from ..identity import (
 )
 from ..models import Comment, Status, Thread, utcnow
 from ..policy import Draft
-from ..state import get_state
+from ..state import db_session, get_state
 from .errors import CSRF_MESSAGE, render_error, wants_json
 from .section import comment_form, new_ticket, render_section, ticketed_form
 
@@ -44,7 +44,7 @@ def _no_such_comment(comment_id: int):
 
 
 def _thread_or_404(key: str) -> Thread:
-    thread = threads.get_thread(get_state().db.session, key)
+    thread = threads.get_thread(db_session(), key)
     if thread is None:
         abort(404, gettext("There are no comments on a page by that name."))
     return thread
@@ -128,7 +128,7 @@ def comment_location(thread: Thread, comment_id: int) -> str:
     url = return_url(thread)
     settings = get_state().settings
     page = threads.page_holding(
-        get_state().db.session, thread, comment_id, per_page=settings.per_page, newest_first=False
+        db_session(), thread, comment_id, per_page=settings.per_page, newest_first=False
     )
     if page is not None and page.after is not None:
         url += ("&" if "?" in url else "?") + f"forum_comment={comment_id}"
@@ -149,7 +149,7 @@ def accept(place: threads.Place | Thread, form, reader, *, nonce: str | None = N
         notify=form.notify.data,
     )
     return comments.post(
-        state.db.session,
+        db_session(),
         place,
         draft,
         parent_id=form.parent_id.data,
@@ -172,7 +172,7 @@ def post_comment(key: str):
     valid = form.validate()
     if form.csrf_failed:
         return render_error(400, "Form expired", CSRF_MESSAGE)
-    session = state.db.session
+    session = db_session()
     thread = threads.get_thread(session, key)
     try:
         ticket = tickets.read(current_app.secret_key, form.forum_ticket.data, key)
@@ -212,7 +212,7 @@ def post_comment(key: str):
 
 def report_comment(comment_id: int):
     state = get_state()
-    session = state.db.session
+    session = db_session()
     comment = session.get(Comment, comment_id)
     if comment is None or comment.status != Status.APPROVED:
         # What readers cannot see reads as what does not exist.
@@ -243,14 +243,14 @@ def _own_comment(comment_id: int) -> Comment:
     comment that does not exist.
     """
     state = get_state()
-    comment = state.db.session.get(Comment, comment_id)
+    comment = db_session().get(Comment, comment_id)
     if comment is None:
         _no_such_comment(comment_id)
     if not wrote(current_reader(), comment):
         if comment.status == Status.APPROVED:
             abort(403, gettext("You can only change your own comments."))
         _no_such_comment(comment_id)
-    if not comments.may_author_change(state.db.session, comment):
+    if not comments.may_author_change(db_session(), comment):
         _no_such_comment(comment_id)
     if not within_edit_window(comment, state.settings.edit_window):
         abort(403, gettext("The time to change this comment has passed."))
@@ -283,12 +283,12 @@ def edit_own_comment(comment_id: int):
         ip_hash=client_ip_hash(),
         author_is_moderator=is_moderator(reader),
     )
-    decision = comments.author_edit(state.db.session, comment, draft, settings=state.settings, rules=state.forum.rules)
+    decision = comments.author_edit(db_session(), comment, draft, settings=state.settings, rules=state.forum.rules)
     if decision.reader_message:
         abort(400, gettext(decision.reader_message))
     if comment.status == Status.PENDING:
         remember_pending(comment.id)
-    thread = state.db.session.get(Thread, comment.thread_id)
+    thread = db_session().get(Thread, comment.thread_id)
     return redirect(comment_location(thread, comment.id), code=303)
 
 
@@ -296,7 +296,7 @@ def delete_own_comment(comment_id: int):
     comment = _own_comment(comment_id)
     if not ActionForm().validate():
         return render_error(400, "Form expired", CSRF_MESSAGE)
-    session = get_state().db.session
+    session = db_session()
     comments.moderate(
         session,
         [comment],

@@ -17,7 +17,7 @@ from ..identity import account_id, authored_ids, current_reader, display_name, o
 from ..models import Thread, utcnow
 from ..notify import mail_enabled
 from ..paging import Cursor, CursorError
-from ..state import get_state
+from ..state import db_session, get_state
 
 
 def comment_form(*, from_request: bool) -> CommentForm:
@@ -67,7 +67,7 @@ def requested_page(thread: Thread | None) -> threads.PageRequest:
     if thread is not None and permalink is not None:
         settings = get_state().settings
         found = threads.page_holding(
-            get_state().db.session, thread, permalink, per_page=settings.per_page, newest_first=newest_first
+            db_session(), thread, permalink, per_page=settings.per_page, newest_first=newest_first
         )
         if found is not None:
             return found
@@ -155,7 +155,7 @@ def render_section(thread: Thread | None, key: str, form: CommentForm) -> Markup
     autoflush off, so the host's pending changes are not written by the
     forum's queries, and nothing is committed or rolled back.
     """
-    with get_state().db.session.no_autoflush:
+    with db_session().no_autoflush:
         return _render_section(thread, key, form)
 
 
@@ -163,7 +163,7 @@ def _render_section(thread: Thread | None, key: str, form: CommentForm) -> Marku
     state = get_state()
     wanted = requested_page(thread)
     page = threads.load_page(
-        state.db.session,
+        db_session(),
         thread,
         max_depth=state.settings.max_depth,
         per_page=state.settings.per_page,
@@ -176,7 +176,7 @@ def _render_section(thread: Thread | None, key: str, form: CommentForm) -> Marku
     own = _by_reader(page, reader)
     since = utcnow() - timedelta(seconds=state.settings.edit_window)
     recent_own = [item.comment.id for item in page.items if item.comment.id in own and item.comment.created_at >= since]
-    editable = comments.authors_may_change(state.db.session, recent_own)
+    editable = comments.authors_may_change(db_session(), recent_own)
     own_held_edits = {item.comment.id for item in page.items if item.comment.id in own and item.comment.edit_pending}
     parent_id = form.parent_id.data if form.parent_id.data is not None else request.args.get("reply_to")
     reply_to = _reply_target(page, parent_id)
@@ -224,7 +224,7 @@ def forum_comments(key: str, title: str | None = None, url: str | None = None) -
         # A page key the forum cannot store must not take the host's page down.
         current_app.logger.warning("forum: no comments for key %r: %s", key, error)
         return Markup(render_template("forum/_unavailable.html"))
-    session = get_state().db.session
+    session = db_session()
     with session.no_autoflush:
         thread = threads.get_thread(session, key)
     return render_section(thread, key, ticketed_form(place))
@@ -238,7 +238,7 @@ def forum_comment_count(key: str) -> int:
 def forum_comment_counts(keys: Sequence[str]) -> dict[str, int]:
     """Jinja global: approved comments per key, for a listing page, in one query."""
     keys = list(keys)
-    session = get_state().db.session
+    session = db_session()
     with session.no_autoflush:
         counts = threads.comment_counts(session, [str(key) for key in keys])
     return {key: counts[str(key)] for key in keys}

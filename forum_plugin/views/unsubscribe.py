@@ -16,7 +16,7 @@ from ..forms import ActionForm
 from ..i18n import lazy_gettext
 from ..models import MailAddress
 from ..notify import addresses, connect_receivers, mask_email
-from ..state import get_state
+from ..state import db_session
 from .errors import CSRF_MESSAGE, render_error
 
 BAD_LINK_TITLE = lazy_gettext("Link not valid")
@@ -30,7 +30,7 @@ BAD_CONFIRMATION_MESSAGE = lazy_gettext(
 
 
 def _address_or_none(token: str) -> MailAddress | None:
-    return addresses.by_token(get_state().db.session, token)
+    return addresses.by_token(db_session(), token)
 
 
 def _expired(form: ActionForm) -> bool:
@@ -49,7 +49,7 @@ def unsubscribe(token: str):
         return render_error(400, "Form expired", CSRF_MESSAGE)
     masked = mask_email(address.email)
     if form.is_submitted():
-        addresses.stop_notifications(get_state().db.session, address.email)
+        addresses.stop_notifications(db_session(), address.email)
     return render_template("forum/unsubscribe.html", form=form, token=token, masked=masked, done=form.is_submitted())
 
 
@@ -63,7 +63,7 @@ def confirm_mail(token: str):
     if _expired(form):
         return render_error(400, "Form expired", CSRF_MESSAGE)
     if form.is_submitted():
-        addresses.confirm(get_state().db.session, address)
+        addresses.confirm(db_session(), address)
     return render_template(
         "forum/confirm_mail.html",
         form=form,
