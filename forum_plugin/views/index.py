@@ -15,7 +15,7 @@ MOST_ACTIVE = 10
 ACTIVE_WINDOW = timedelta(days=7)
 
 
-def forum_index():
+def forum_index() -> str:
     """Two statements: the newest approved comments with their threads, and
     the threads with the most approved comments this week."""
     session = db_session()
