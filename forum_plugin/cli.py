@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
+from typing import TextIO
 
 import click
 from alembic import command
@@ -19,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from . import personal_data
 from .importers import disqus, wordpress
 from .importers.load import KEY_SOURCES, key_by, load
+from .importers.parsing import Parser
 from .importers.records import ImportFileError
 from .migrating import (
     AdoptionError,
@@ -148,7 +150,7 @@ def _person(email: str) -> personal_data.Person:
 @click.option(
     "-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="File to write (default: stdout)."
 )
-def export_command(email: str, output) -> None:
+def export_command(email: str, output: TextIO) -> None:
     """Write everything held about the person who wrote under EMAIL as JSON: comments with their
     earlier versions, held edits, reports and history; reports they made; bans on them; their mail address."""
     _person(email)
@@ -217,7 +219,7 @@ key_from_option = click.option(
 )
 
 
-def _run_import(path: str, parse, source_name: str, key_from: str | None) -> None:
+def _run_import(path: str, parse: Parser, source_name: str, key_from: str | None) -> None:
     state = get_state()
     key_for = key_by(key_from) if key_from else state.forum.import_thread_key_fn or key_by("slug")
     with (

@@ -45,10 +45,15 @@ def get_state() -> ForumState:
     return state
 
 
-def db_session() -> Session:
-    """The current app's database session: the one Flask-SQLAlchemy's
-    ``db.session`` stands for in this app context."""
+def database() -> SQLAlchemy:
+    """The current app's Flask-SQLAlchemy: the host's, or the forum's own."""
     db = get_state().db
     if db is None:  # get_state() has finished the setup, which always sets it
         raise RuntimeError(NOT_SET_UP)
-    return db.session()
+    return db
+
+
+def db_session() -> Session:
+    """The current app's database session: the one Flask-SQLAlchemy's
+    ``db.session`` stands for in this app context."""
+    return database().session()
