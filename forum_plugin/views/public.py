@@ -23,7 +23,7 @@ from ..identity import (
 from ..models import Comment, Status, Thread, utcnow
 from ..policy import Draft
 from ..state import db_session, get_state
-from .errors import CSRF_MESSAGE, render_error, wants_json
+from .errors import form_expired, wants_json
 from .section import comment_form, new_ticket, render_section, ticketed_form
 
 TICKET_REFUSED = lazy_gettext(
@@ -127,9 +127,7 @@ def comment_location(thread: Thread, comment_id: int) -> str:
     thread's first page, with the permalink parameter that opens its page."""
     url = return_url(thread)
     settings = get_state().settings
-    page = threads.page_holding(
-        db_session(), thread, comment_id, per_page=settings.per_page, newest_first=False
-    )
+    page = threads.page_holding(db_session(), thread, comment_id, per_page=settings.per_page, newest_first=False)
     if page is not None and page.after is not None:
         url += ("&" if "?" in url else "?") + f"forum_comment={comment_id}"
     return f"{url}#comment-{comment_id}"
@@ -171,7 +169,7 @@ def post_comment(key: str):
     form = comment_form(from_request=True)
     valid = form.validate()
     if form.csrf_failed:
-        return render_error(400, "Form expired", CSRF_MESSAGE)
+        return form_expired()
     session = db_session()
     thread = threads.get_thread(session, key)
     try:
@@ -220,7 +218,7 @@ def report_comment(comment_id: int):
     form = ReportForm()
     if not form.validate():
         if form.csrf_failed:
-            return render_error(400, "Form expired", CSRF_MESSAGE)
+            return form_expired()
         abort(400, gettext("Please choose why you are reporting this comment."))
     reader = current_reader()
     reporter = f"account:{account_id(reader)}" if reader.is_authenticated else f"ip:{client_ip_hash()}"
@@ -270,7 +268,7 @@ def edit_own_comment(comment_id: int):
     form = EditForm()
     if not form.validate():
         if form.csrf_failed:
-            return render_error(400, "Form expired", CSRF_MESSAGE)
+            return form_expired()
         abort(400, " ".join(message for messages in form.errors.values() for message in messages))
     if len(form.body.data) > state.settings.max_length:
         abort(400, too_long_message(len(form.body.data), state.settings.max_length))
@@ -295,7 +293,7 @@ def edit_own_comment(comment_id: int):
 def delete_own_comment(comment_id: int):
     comment = _own_comment(comment_id)
     if not ActionForm().validate():
-        return render_error(400, "Form expired", CSRF_MESSAGE)
+        return form_expired()
     session = db_session()
     comments.moderate(
         session,

@@ -17,7 +17,7 @@ from ..i18n import lazy_gettext
 from ..models import MailAddress
 from ..notify import addresses, connect_receivers, mask_email
 from ..state import db_session
-from .errors import CSRF_MESSAGE, render_error
+from .errors import form_expired, render_error
 
 BAD_LINK_TITLE = lazy_gettext("Link not valid")
 BAD_LINK_MESSAGE = lazy_gettext(
@@ -46,7 +46,7 @@ def unsubscribe(token: str):
         return render_error(400, BAD_LINK_TITLE, BAD_LINK_MESSAGE)
     form = ActionForm()
     if _expired(form):
-        return render_error(400, "Form expired", CSRF_MESSAGE)
+        return form_expired()
     masked = mask_email(address.email)
     if form.is_submitted():
         addresses.stop_notifications(db_session(), address.email)
@@ -61,7 +61,7 @@ def confirm_mail(token: str):
         return render_error(400, BAD_LINK_TITLE, BAD_CONFIRMATION_MESSAGE)
     form = ActionForm()
     if _expired(form):
-        return render_error(400, "Form expired", CSRF_MESSAGE)
+        return form_expired()
     if form.is_submitted():
         addresses.confirm(db_session(), address)
     return render_template(
