@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import NoReturn
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from .. import bots, comments, reasons, threads, tickets
-from ..forms import ActionForm, EditForm, ReportForm, too_long_message
+from ..forms import ActionForm, CommentForm, EditForm, ReportForm, too_long_message
 from ..i18n import gettext, lazy_gettext
 from ..identity import (
+    Reader,
     account_id,
     client_ip_hash,
     current_reader,
@@ -39,7 +42,7 @@ FORM_USED = lazy_gettext(
 )
 
 
-def _no_such_comment(comment_id: int):
+def _no_such_comment(comment_id: int) -> NoReturn:
     abort(404, gettext("There is no comment #%(id)s.", id=comment_id))
 
 
@@ -50,12 +53,16 @@ def _thread_or_404(key: str) -> Thread:
     return thread
 
 
-def _render_thread_page(place: threads.Place, thread: Thread | None, form, status: int = 200):
+def _render_thread_page(
+    place: threads.Place, thread: Thread | None, form: CommentForm, status: int = 200
+) -> tuple[str, int]:
     section = render_section(thread, place.key, form)
     return render_template("forum/thread.html", place=place, section=section), status
 
 
-def _refuse(place: threads.Place, thread: Thread | None, form, status: int = 400):
+def _refuse(
+    place: threads.Place, thread: Thread | None, form: CommentForm, status: int = 400
+) -> tuple[Response | str, int]:
     """The form back with its errors, the reader's text and a fresh ticket,
     or, for the forum's script, the errors as JSON with the fresh ticket."""
     ticket = new_ticket(place)
@@ -66,7 +73,7 @@ def _refuse(place: threads.Place, thread: Thread | None, form, status: int = 400
     return _render_thread_page(place, thread, form, status)
 
 
-def _refuse_ticket(thread: Thread | None, form):
+def _refuse_ticket(thread: Thread | None, form: CommentForm) -> tuple[Response | str, int]:
     """A post whose ticket this site did not sign for this thread. Where the
     thread exists its page offers a fresh form; elsewhere no page may be made."""
     if thread is not None:
@@ -78,12 +85,12 @@ def _refuse_ticket(thread: Thread | None, form):
     return render_template("forum/form_refused.html", message=message, text=form.body.data or ""), 400
 
 
-def _refuse_used(place: threads.Place, thread: Thread | None, form):
+def _refuse_used(place: threads.Place, thread: Thread | None, form: CommentForm) -> tuple[Response | str, int]:
     form.form_errors.append(str(FORM_USED))
     return _refuse(place, thread, form)
 
 
-def _posted_json(comment: Comment, place: threads.Place):
+def _posted_json(comment: Comment, place: threads.Place) -> tuple[Response, int]:
     """What the forum's script needs to show a new comment in place, and the
     ticket for the reader's next comment."""
     waiting = comment.status in (Status.PENDING, Status.SPAM)
@@ -104,7 +111,7 @@ def _posted_json(comment: Comment, place: threads.Place):
     ), 201
 
 
-def thread_page(key: str):
+def thread_page(key: str) -> ResponseReturnValue:
     thread = _thread_or_404(key)
     place = threads.Place.of(thread)
     return _render_thread_page(place, thread, ticketed_form(place))
@@ -133,13 +140,16 @@ def comment_location(thread: Thread, comment_id: int) -> str:
     return f"{url}#comment-{comment_id}"
 
 
-def accept(place: threads.Place | Thread, form, reader, *, nonce: str | None = None) -> comments.Posted:
+def accept(
+    place: threads.Place | Thread, form: CommentForm, reader: Reader, *, nonce: str | None = None
+) -> comments.Posted:
     """Store what a validated comment form says, as ``reader``, through the policy."""
     state = get_state()
     authenticated = reader.is_authenticated
+    # Both are there in a valid form: the body always, the name when it is asked for.
     draft = Draft(
-        body=form.body.data,
-        author_name=display_name(reader) if authenticated else form.author_name.data,
+        body=form.body.data or "",
+        author_name=display_name(reader) if authenticated else form.author_name.data or "",
         author_email=getattr(reader, "email", None) if authenticated else form.author_email.data or None,
         author_id=account_id(reader),
         ip_hash=client_ip_hash(),
@@ -158,7 +168,7 @@ def accept(place: threads.Place | Thread, form, reader, *, nonce: str | None = N
     )
 
 
-def post_comment(key: str):
+def post_comment(key: str) -> ResponseReturnValue:
     """A new comment from a form the forum rendered: its ticket names the
     thread (made now, at its first comment) and times the form, once."""
     state = get_state()
@@ -208,7 +218,7 @@ def post_comment(key: str):
     return redirect(comment_location(posted.thread, posted.comment.id), code=303)
 
 
-def report_comment(comment_id: int):
+def report_comment(comment_id: int) -> ResponseReturnValue:
     state = get_state()
     session = db_session()
     comment = session.get(Comment, comment_id)
@@ -228,7 +238,7 @@ def report_comment(comment_id: int):
         )
     except comments.ReportError as error:
         abort(400, str(error))
-    thread = session.get(Thread, comment.thread_id)
+    thread = session.get_one(Thread, comment.thread_id)
     return render_template("forum/reported.html", thread_url=return_url(thread)), 200
 
 
@@ -255,11 +265,11 @@ def _own_comment(comment_id: int) -> Comment:
     return comment
 
 
-def within_edit_window(comment, seconds: int) -> bool:
+def within_edit_window(comment: Comment, seconds: int) -> bool:
     return utcnow() - comment.created_at <= timedelta(seconds=seconds)
 
 
-def edit_own_comment(comment_id: int):
+def edit_own_comment(comment_id: int) -> ResponseReturnValue:
     comment = _own_comment(comment_id)
     state = get_state()
     if request.method == "GET":
@@ -270,11 +280,12 @@ def edit_own_comment(comment_id: int):
         if form.csrf_failed:
             return form_expired()
         abort(400, " ".join(message for messages in form.errors.values() for message in messages))
-    if len(form.body.data) > state.settings.max_length:
-        abort(400, too_long_message(len(form.body.data), state.settings.max_length))
+    body = form.body.data or ""  # there: the form is valid
+    if len(body) > state.settings.max_length:
+        abort(400, too_long_message(len(body), state.settings.max_length))
     reader = current_reader()
     draft = Draft(
-        body=form.body.data,
+        body=body,
         author_name=comment.author_name,
         author_email=comment.author_email,
         author_id=comment.author_id,
@@ -286,11 +297,11 @@ def edit_own_comment(comment_id: int):
         abort(400, gettext(decision.reader_message))
     if comment.status == Status.PENDING:
         remember_pending(comment.id)
-    thread = db_session().get(Thread, comment.thread_id)
+    thread = db_session().get_one(Thread, comment.thread_id)
     return redirect(comment_location(thread, comment.id), code=303)
 
 
-def delete_own_comment(comment_id: int):
+def delete_own_comment(comment_id: int) -> ResponseReturnValue:
     comment = _own_comment(comment_id)
     if not ActionForm().validate():
         return form_expired()
@@ -302,5 +313,5 @@ def delete_own_comment(comment_id: int):
         by=comments.Actor(comment.author_id, comment.author_name),
         reason=reasons.DELETED_BY_AUTHOR,
     )
-    thread = session.get(Thread, comment.thread_id)
+    thread = session.get_one(Thread, comment.thread_id)
     return redirect(f"{return_url(thread)}#comments", code=303)

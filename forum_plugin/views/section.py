@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import timedelta
-from typing import Sequence
 from urllib.parse import urlencode
 
 from flask import current_app, render_template, request, url_for
 from markupsafe import Markup
+from wtforms import SelectField
 
 from .. import comments, threads, tickets
 from ..avatars import avatar_url
 from ..forms import CommentForm, ReportForm, parse_id
 from ..i18n import one_clock
-from ..identity import account_id, authored_ids, current_reader, display_name, own_pending_ids
+from ..identity import Reader, account_id, authored_ids, current_reader, display_name, own_pending_ids
 from ..models import Thread, utcnow
 from ..notify import mail_enabled
 from ..paging import Cursor, CursorError
@@ -24,7 +25,7 @@ def comment_form(*, from_request: bool) -> CommentForm:
     """The comment form as this reader needs it, blank or filled from the posted data."""
     settings = get_state().settings
     reader = current_reader()
-    kwargs = {} if from_request else {"formdata": None}
+    kwargs: dict[str, None] = {} if from_request else {"formdata": None}
     return CommentForm(max_length=settings.max_length, name_required=not reader.is_authenticated, **kwargs)
 
 
@@ -40,7 +41,7 @@ def ticketed_form(place: threads.Place) -> CommentForm:
     return form
 
 
-def _reply_target(page: threads.ThreadPage, parent_id) -> object | None:
+def _reply_target(page: threads.ThreadPage, parent_id: int | str | None) -> threads.PageComment | None:
     """The shown, approved comment a reply is aimed at, if ``parent_id`` names one."""
     wanted = parent_id if isinstance(parent_id, int) else parse_id(parent_id)
     if wanted is None:
@@ -76,7 +77,7 @@ def requested_page(thread: Thread | None) -> threads.PageRequest:
     )
 
 
-def _by_reader(page: threads.ThreadPage, reader) -> set[int]:
+def _by_reader(page: threads.ThreadPage, reader: Reader) -> set[int]:
     """The comments on the page this reader wrote (by account, or in this session)."""
     account = account_id(reader)
     authored = authored_ids()
@@ -91,20 +92,20 @@ def _by_reader(page: threads.ThreadPage, reader) -> set[int]:
     }
 
 
-def _avatar_maker(mode: str | None):
+def _avatar_maker(mode: str | None) -> Callable[[threads.PageComment], str | None] | None:
     """The template's picture for a comment's author, or None when avatars are off."""
     if mode is None:
         return None
     secret = current_app.secret_key or ""
 
-    def avatar(comment) -> str | None:
+    def avatar(comment: threads.PageComment) -> str | None:
         key = f"a:{comment.author_id}" if comment.author_id else f"n:{comment.author_name}"
         return avatar_url(mode, secret, author_key=key, email=getattr(comment, "author_email", None))
 
     return avatar
 
 
-def _options(field) -> Markup:
+def _options(field: SelectField) -> Markup:
     """A select's options, rendered once for every comment's report form."""
     return Markup("").join(option() for option in field)
 
@@ -129,7 +130,7 @@ class SectionLinks:
         self._stay = self._url({**order, **here})
         self._order = order
 
-    def _url(self, params: dict, more: str = "") -> str:
+    def _url(self, params: dict[str, str], more: str = "") -> str:
         query = urlencode(params)
         if more:
             query = f"{query}&{more}" if query else more

@@ -9,8 +9,9 @@ doing so.
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import Blueprint, Flask, render_template
 from flask.blueprints import BlueprintSetupState
+from flask.typing import ResponseReturnValue
 
 from ..forms import ActionForm
 from ..i18n import lazy_gettext
@@ -38,7 +39,7 @@ def _expired(form: ActionForm) -> bool:
     return form.is_submitted() and not form.validate()
 
 
-def unsubscribe(token: str):
+def unsubscribe(token: str) -> ResponseReturnValue:
     """GET: ask to confirm. POST (with a CSRF token): stop every mail about
     comments under the token's address, on every thread."""
     address = _address_or_none(token)
@@ -53,7 +54,7 @@ def unsubscribe(token: str):
     return render_template("forum/unsubscribe.html", form=form, token=token, masked=masked, done=form.is_submitted())
 
 
-def confirm_mail(token: str):
+def confirm_mail(token: str) -> ResponseReturnValue:
     """GET: ask. POST (with a CSRF token): the owner of the token's address
     wants the forum's mails from now on."""
     address = _address_or_none(token)
@@ -74,10 +75,11 @@ def confirm_mail(token: str):
 
 
 def _connect_mail(state: BlueprintSetupState) -> None:
-    connect_receivers(state.app)
+    if isinstance(state.app, Flask):  # a sans-I/O App to its type, a Flask app here
+        connect_receivers(state.app)
 
 
-def register(bp) -> None:
+def register(bp: Blueprint) -> None:
     """The mail links' pages on the forum's blueprint, and mail's signal
     receivers on every app the blueprint is registered on."""
     bp.add_url_rule("/unsubscribe/<token>", "unsubscribe", unsubscribe, methods=["GET", "POST"])
