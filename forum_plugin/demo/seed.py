@@ -11,6 +11,7 @@ from werkzeug.security import generate_password_hash
 
 from .. import comments, threads
 from ..comments import Actor
+from ..models import Comment
 from ..policy import Draft
 from ..state import get_state
 from .models import Post, User, db
@@ -96,9 +97,11 @@ def seed() -> None:
 
 def _seed_comments() -> None:
     moderator = db.session.scalar(select(User).where(User.is_moderator))
+    if moderator is None:
+        raise RuntimeError("The demo's accounts must include a moderator.")
     by = Actor(str(moderator.id), moderator.display_name)
     titles = {post["slug"]: post["title"] for post in POSTS}
-    posted = []
+    posted: list[Comment] = []
     for slug, parent, author, body, approved in SAMPLE_COMMENTS:
         comment = comments.post(
             db.session,
