@@ -11,29 +11,40 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from html.parser import HTMLParser
+from typing import NamedTuple
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .models import Comment, Status, Thread
 
-# What public listings may show of a comment, with its thread: never
-# author_email, ip_hash or the moderation reasons.
+
+class ListedComment(NamedTuple):
+    """What public listings may show of a comment, with its thread: never
+    author_email, ip_hash or the moderation reasons."""
+
+    id: int
+    parent_id: int | None
+    depth: int
+    author_name: str
+    body_html: str
+    created_at: datetime
+    updated_at: datetime
+    thread_key: str
+    thread_title: str
+    thread_url: str
+
+
+_THREAD_PREFIX = "thread_"
 _LISTED_COLUMNS = [
-    Comment.id,
-    Comment.parent_id,
-    Comment.depth,
-    Comment.author_name,
-    Comment.body_html,
-    Comment.created_at,
-    Comment.updated_at,
-    Thread.key.label("thread_key"),
-    Thread.title.label("thread_title"),
-    Thread.url.label("thread_url"),
+    getattr(Thread, name.removeprefix(_THREAD_PREFIX)).label(name)
+    if name.startswith(_THREAD_PREFIX)
+    else getattr(Comment, name)
+    for name in ListedComment._fields
 ]
 
 
-def latest_approved(session: Session, *, limit: int, thread: Thread | None = None) -> list[Row]:
+def latest_approved(session: Session, *, limit: int, thread: Thread | None = None) -> list[ListedComment]:
     """The ``limit`` newest approved comments, newest first, each with its
     thread's key, title and URL; across the site, or in ``thread`` alone."""
     query = (
@@ -44,7 +55,7 @@ def latest_approved(session: Session, *, limit: int, thread: Thread | None = Non
     if thread is not None:
         query = query.where(Comment.thread_id == thread.id)
     query = query.order_by(Comment.created_at.desc(), Comment.id.desc()).limit(limit)
-    return list(session.execute(query).all())
+    return [ListedComment(*row) for row in session.execute(query)]
 
 
 @dataclass(frozen=True)
@@ -83,10 +94,10 @@ class _TextOnly(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
 
-    def handle_starttag(self, tag, attrs) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.parts.append(" ")
 
-    def handle_endtag(self, tag) -> None:
+    def handle_endtag(self, tag: str) -> None:
         self.parts.append(" ")
 
     def handle_data(self, data: str) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
+from typing import TextIO
 
 import click
 from alembic import command
@@ -19,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from . import personal_data
 from .importers import disqus, wordpress
 from .importers.load import KEY_SOURCES, key_by, load
+from .importers.parsing import Parser
 from .importers.records import ImportFileError
 from .migrating import (
     AdoptionError,
@@ -30,7 +32,7 @@ from .migrating import (
     under_migration_control,
 )
 from .notify import digest_command
-from .state import get_state
+from .state import db_session, get_state
 
 forum_cli = AppGroup("forum", help="Comments: schema migrations, privacy tools, imports.")
 db_cli = AppGroup("db", help="The forum_ tables' own Alembic migrations (version table forum_alembic_version).")
@@ -136,7 +138,7 @@ def _person(email: str) -> personal_data.Person:
     """The person who wrote under ``email``; a message instead when nothing is held about them."""
     if "@" not in email:
         raise click.ClickException(f"{email!r} is not an email address.")
-    session = get_state().db.session
+    session = db_session()
     person = personal_data.find(session, email)
     if not personal_data.holds_anything(session, person):
         raise click.ClickException(f"Nothing is held about {email}: no comments, bans or mail address.")
@@ -148,11 +150,11 @@ def _person(email: str) -> personal_data.Person:
 @click.option(
     "-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="File to write (default: stdout)."
 )
-def export_command(email: str, output) -> None:
+def export_command(email: str, output: TextIO) -> None:
     """Write everything held about the person who wrote under EMAIL as JSON: comments with their
     earlier versions, held edits, reports and history; reports they made; bans on them; their mail address."""
     _person(email)
-    data = personal_data.export(get_state().db.session, email)
+    data = personal_data.export(db_session(), email)
     json.dump(data, output, ensure_ascii=False, indent=2)
     output.write("\n")
     if output.name != "<stdout>":
@@ -182,7 +184,7 @@ def erase_command(email: str, remove_bodies: bool, yes: bool) -> None:
             abort=True,
         )
     try:
-        erased = personal_data.erase(get_state().db.session, email, remove_bodies=remove_bodies)
+        erased = personal_data.erase(db_session(), email, remove_bodies=remove_bodies)
     except SQLAlchemyError as error:
         raise click.ClickException(
             f"Nothing was erased: the database refused ({getattr(error, 'orig', error)})."
@@ -201,7 +203,7 @@ def purge_command(days: int | None) -> None:
     """Clear the IP hashes of old comments and reports. Run it daily from cron."""
     state = get_state()
     days = state.settings.ip_retention_days if days is None else days
-    comments, reports = personal_data.purge_addresses(state.db.session, days)
+    comments, reports = personal_data.purge_addresses(db_session(), days)
     click.echo(f"Cleared the IP hashes of {comments} comments and {reports} reports older than {days} days.")
 
 
@@ -217,7 +219,7 @@ key_from_option = click.option(
 )
 
 
-def _run_import(path: str, parse, source_name: str, key_from: str | None) -> None:
+def _run_import(path: str, parse: Parser, source_name: str, key_from: str | None) -> None:
     state = get_state()
     key_for = key_by(key_from) if key_from else state.forum.import_thread_key_fn or key_by("slug")
     with (
@@ -230,7 +232,7 @@ def _run_import(path: str, parse, source_name: str, key_from: str | None) -> Non
             parsed = parse(source, progress=lambda done: bar.update(done - bar.pos))
         except ImportFileError as error:
             raise click.ClickException(f"{path}: {error}. Nothing was imported.") from error
-    session = state.db.session
+    session = db_session()
     try:
         report = load(
             session,

@@ -18,6 +18,7 @@ from typing import Callable, Iterable, Sequence
 from urllib.parse import urlsplit
 
 from . import site_url
+from .activity import ListedComment
 from .threads import permalink
 
 ATOM_NAMESPACE = "http://www.w3.org/2005/Atom"
@@ -75,7 +76,7 @@ def rfc3339(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def entries_from(rows: Iterable, base: str, forum_page: Callable[[object], str]) -> list[Entry]:
+def entries_from(rows: Iterable[ListedComment], base: str, forum_page: Callable[[ListedComment], str]) -> list[Entry]:
     """Entries for rows of :func:`forum_plugin.activity.latest_approved`,
     linking to each comment in place on its thread's page on the site at
     ``base``; ``forum_page(row)`` gives the forum's own page of a thread
@@ -125,4 +126,6 @@ def render(feed: Feed, host: str) -> bytes:
         _child(element, "updated", rfc3339(entry.updated))
         _child(element, "link", rel="alternate", type="text/html", href=entry.link)
         _child(element, "content", entry.html, type="html")
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    # Bytes for any encoding but "unicode" (typeshed says Any for a str).
+    document: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return document

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import inspect
 import re
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
     HiddenField,
-    IntegerField,
-    SelectField,
     StringField,
     TextAreaField,
 )
+from wtforms import IntegerField as _IntegerField
+from wtforms import SelectField as _SelectField
+from wtforms.form import BaseForm
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -26,28 +28,39 @@ from wtforms.validators import (
 )
 from wtforms.widgets import HiddenInput
 
-from .i18n import N_, gettext, lazy_gettext
+from .i18n import N_, gettext
+from .i18n import lazy_gettext as _lazy_text
 from .inputs import strip_invisible
 from .paging import MAX_ID  # the largest id every supported database's integer column holds
 
+
+def lazy_gettext(string: str) -> str:
+    """:func:`forum_plugin.i18n.lazy_gettext`, typed as the ``str`` that
+    types-WTForms asks labels and messages to be: WTForms only turns them
+    into text (``str()``, ``%``), which a lazy string does in the reader's
+    language at that moment."""
+    return cast(str, _lazy_text(string))
+
+
 try:
-    from wtforms import SelectChoice
+    # types-WTForms describes WTForms 3.2, which has no SelectChoice.
+    from wtforms import SelectChoice  # type: ignore[attr-defined,unused-ignore]
 except ImportError:  # WTForms < 3.3 takes (value, label) pairs, which 3.3 deprecates
 
-    def SelectChoice(value, label):  # noqa: N802 (stands in for the class)
+    def SelectChoice(value: str, label: str) -> tuple[str, str]:  # noqa: N802 (stands in for the class)
         return (value, label)
 
 
-if "invalid_choice_message" not in inspect.signature(SelectField.__init__).parameters:
+if TYPE_CHECKING or "invalid_choice_message" not in inspect.signature(_SelectField.__init__).parameters:
     # WTForms < 3.3 words these refusals itself; these take the forum's message as 3.3 does.
-    _SelectField, _IntegerField = SelectField, IntegerField
+    # (The type checker reads these: types-WTForms describes 3.2.)
 
     class SelectField(_SelectField):
-        def __init__(self, *args, invalid_choice_message=None, **kwargs):
+        def __init__(self, *args: Any, invalid_choice_message: str | None = None, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self.invalid_choice_message = invalid_choice_message
 
-        def pre_validate(self, form):
+        def pre_validate(self, form: BaseForm) -> None:
             try:
                 super().pre_validate(form)
             except ValidationError as refused:
@@ -56,17 +69,20 @@ if "invalid_choice_message" not in inspect.signature(SelectField.__init__).param
                 raise ValidationError(self.invalid_choice_message) from refused
 
     class IntegerField(_IntegerField):
-        def __init__(self, *args, invalid_value_message=None, **kwargs):
+        def __init__(self, *args: Any, invalid_value_message: str | None = None, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self.invalid_value_message = invalid_value_message
 
-        def process_formdata(self, valuelist):
+        def process_formdata(self, valuelist: list[Any]) -> None:
             try:
                 super().process_formdata(valuelist)
             except ValueError as refused:
                 if self.invalid_value_message is None:
                     raise
                 raise ValueError(self.invalid_value_message) from refused
+
+else:
+    SelectField, IntegerField = _SelectField, _IntegerField
 
 
 # ASCII digits only: str.isdigit() and int() also take "²" or "٣".
@@ -105,11 +121,11 @@ class IdField(IntegerField):
 
     widget = HiddenInput()
 
-    def __init__(self, *args, message, **kwargs):
+    def __init__(self, *args: Any, message: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.message = message
 
-    def process_formdata(self, valuelist):
+    def process_formdata(self, valuelist: list[Any]) -> None:
         if not valuelist or not valuelist[0]:
             self.data = None
             return
@@ -121,14 +137,14 @@ class IdField(IntegerField):
 class ForumForm(FlaskForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # Flask-WTF's FlaskForm has no annotations; the forum's forms do.
-        super().__init__(*args, **kwargs)  # type: ignore[no-untyped-call]
+        super().__init__(*args, **kwargs)
 
     @property
     def csrf_failed(self) -> bool:
         """The form was refused for its CSRF token, not for what the reader typed."""
         return "csrf_token" in self.errors
 
-    def validate(self, extra_validators=None) -> bool:
+    def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
         """Validate, then turn every message into plain text in the reader's
         language: messages defined at import time are lazy, and errors end
         up in sessions, JSON and ``" ".join``."""
@@ -171,7 +187,7 @@ class CommentForm(ForumForm):
     # What the page said and when it was served, signed (see tickets.py).
     forum_ticket = HiddenField()
 
-    def __init__(self, *args, max_length: int, name_required: bool, **kwargs):
+    def __init__(self, *args: Any, max_length: int, name_required: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.max_length = max_length
         self.name_required = name_required

@@ -13,13 +13,16 @@ account either.
 from __future__ import annotations
 
 import hmac
-from typing import Any
+from types import ModuleType
+from typing import Any, Protocol
 
 from flask import Flask, current_app, request, session
 
+from .models import Comment
 from .privacy import hash_ip, keyed_digest
 from .state import get_state
 
+flask_login: ModuleType | None
 try:
     import flask_login
 except ImportError:  # an anonymous-only site need not install it
@@ -29,6 +32,16 @@ SESSION_KEY = "forum_pending"
 AUTHORSHIP_KEY = "forum_authored"
 # Enough for any reader's recent comments, small enough for a cookie.
 REMEMBERED_PENDING = 30
+
+
+class Reader(Protocol):
+    """What the forum reads of a reader: the host's user object (Flask-Login's
+    user model, its anonymous user) or :class:`Anonymous`. The host's
+    moderator check and name function may read more of it."""
+
+    @property
+    def is_authenticated(self) -> bool: ...
+    def get_id(self) -> str | None: ...
 
 
 class Anonymous:
@@ -42,22 +55,26 @@ class Anonymous:
         return None
 
 
-def current_reader() -> Any:
+def current_reader() -> Reader:
     """The logged-in user, or an anonymous one when the host has no Flask-Login."""
     if flask_login is None or getattr(current_app, "login_manager", None) is None:
         return Anonymous()
-    return flask_login.current_user._get_current_object()
+    # The user itself, not the proxy, which would stand for whoever is signed
+    # in when it is read: Werkzeug documents _get_current_object() as
+    # LocalProxy's way to that, and Flask-Login has no other public one.
+    user: Reader = flask_login.current_user._get_current_object()
+    return user
 
 
-def is_moderator(user: Any) -> bool:
+def is_moderator(user: Reader) -> bool:
     return bool(get_state().forum.moderator_check_fn(user))
 
 
-def display_name(user: Any) -> str:
+def display_name(user: Reader) -> str:
     return str(get_state().forum.user_name_fn(user))[:100]
 
 
-def account_id(user: Any) -> str | None:
+def account_id(user: Reader) -> str | None:
     return str(user.get_id()) if user.is_authenticated else None
 
 
@@ -114,7 +131,7 @@ def _authorship_tokens() -> dict[str, str]:
     return {k: v for k, v in held.items() if isinstance(v, str)} if isinstance(held, dict) else {}
 
 
-def remember_authorship(comment) -> None:
+def remember_authorship(comment: Comment) -> None:
     """Keep the token of a comment this (anonymous) reader wrote in their session."""
     held = _authorship_tokens()
     held.pop(str(comment.id), None)
@@ -122,13 +139,15 @@ def remember_authorship(comment) -> None:
     _hold(AUTHORSHIP_KEY, dict(list(held.items())[-REMEMBERED_PENDING:]))
 
 
-def wrote(reader: Any, comment) -> bool:
+def wrote(reader: Reader, comment: Comment) -> bool:
     """Whether ``reader`` is the author of ``comment``: by account, or by the
     token their session holds."""
     if comment.author_id is not None:
         return account_id(reader) == comment.author_id
     token = _authorship_tokens().get(str(comment.id))
-    return bool(token) and hmac.compare_digest(token, authorship_token(comment.id))
+    if not token:
+        return False
+    return hmac.compare_digest(token, authorship_token(comment.id))
 
 
 def authored_ids() -> set[int]:

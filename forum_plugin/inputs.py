@@ -19,7 +19,8 @@ from __future__ import annotations
 import io
 import json
 import unicodedata
-from typing import Any, Callable, Iterable
+from collections.abc import Iterable
+from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 from flask import Flask, abort, request
@@ -29,6 +30,9 @@ from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDeco
 from werkzeug.wsgi import get_content_length, get_input_stream
 
 from .i18n import lazy_gettext
+
+if TYPE_CHECKING:  # what PEP 3333 passes around, as typeshed names it
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 # Percent-encoding can triple each byte of UTF-8 text, and a character takes
 # up to four bytes: a full comment plus the other fields fits in this.
@@ -178,12 +182,12 @@ def body_problem(body: bytes, content_type: str) -> str | None:
 # -- the middleware: reads each forum request's body once -------------------------------------
 
 
-def _has_body(environ: dict) -> bool:
+def _has_body(environ: WSGIEnvironment) -> bool:
     chunked = environ.get("HTTP_TRANSFER_ENCODING", "").lower() == "chunked"
     return chunked or (get_content_length(environ) or 0) > 0
 
 
-def _read_at_most(stream, limit: int) -> bytes:
+def _read_at_most(stream: IO[bytes], limit: int) -> bytes:
     body = bytearray()
     while len(body) < limit:
         chunk = stream.read(min(_READ_SIZE, limit - len(body)))
@@ -193,13 +197,13 @@ def _read_at_most(stream, limit: int) -> bytes:
     return bytes(body)
 
 
-def _give_flask(environ: dict, body: bytes) -> None:
+def _give_flask(environ: WSGIEnvironment, body: bytes) -> None:
     environ["wsgi.input"] = io.BytesIO(body)
     environ["CONTENT_LENGTH"] = str(len(body))
     environ.pop("HTTP_TRANSFER_ENCODING", None)
 
 
-def take_body(environ: dict, cap: int) -> str | None:
+def take_body(environ: WSGIEnvironment, cap: int) -> str | None:
     """Read the request's body (at most ``cap`` bytes), check it, and leave
     the same bytes for Flask — none at all when refused. The refusal, or None."""
     declared = get_content_length(environ)
@@ -224,29 +228,31 @@ class InputGuard:
     own routes (endpoints starting with ``endpoint_prefix``) before the app
     sees it. Installed by ``init_app`` around ``app.wsgi_app``."""
 
-    def __init__(self, app: Flask, wsgi_app: Callable, endpoint_prefix: str, max_length: int) -> None:
+    def __init__(self, app: Flask, wsgi_app: WSGIApplication, endpoint_prefix: str, max_length: int) -> None:
         self.app = app
         self.wsgi_app = wsgi_app
         self.endpoint_prefix = endpoint_prefix
         self.max_length = max_length
 
-    def _for_the_forum(self, environ: dict) -> bool:
+    def _for_the_forum(self, environ: WSGIEnvironment) -> bool:
         try:
             probe = self.app.request_class(environ, populate_request=False, shallow=True)
             adapter = self.app.create_url_adapter(probe)
+            if adapter is None:  # only without a request, and here is one
+                return False
             rule, _ = adapter.match(return_rule=True)
         except HTTPException:  # no route, a redirect or an untrusted host: Flask answers it
             return False
-        return rule.endpoint.startswith(self.endpoint_prefix)
+        return str(rule.endpoint).startswith(self.endpoint_prefix)
 
-    def __call__(self, environ: dict, start_response: Callable):
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if _has_body(environ) and self._for_the_forum(environ):
             cap = body_cap(self.max_length, self.app.config.get("MAX_CONTENT_LENGTH"))
             environ[REFUSAL_KEY] = take_body(environ, cap)
         return self.wsgi_app(environ, start_response)
 
 
-def guard_request(endpoint: str | None, values: dict | None) -> None:
+def guard_request(endpoint: str | None, values: dict[str, Any] | None) -> None:
     """The blueprint's URL value preprocessor, so that it runs before every
     ``before_request`` (the host's CSRFProtect too): answer what the
     middleware refused, and refuse NUL characters in the path and query."""

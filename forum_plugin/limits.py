@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from functools import wraps
+from typing import ParamSpec, TypeVar
 
 from flask import current_app, request
 from limits import RateLimitItem, parse_many
 from limits.errors import ConfigurationError
-from limits.storage import storage_from_string
+from limits.storage import Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 from werkzeug.exceptions import TooManyRequests
 
@@ -66,11 +68,14 @@ def _parsed(limits: str) -> tuple[RateLimitItem, ...]:
         raise ValueError(f"FORUM_RATELIMIT must read like '5/minute;30/hour', not {limits!r}") from None
 
 
-def _storage(uri: str):
+def _storage(uri: str) -> Storage:
     try:
-        return storage_from_string(uri)
+        storage = storage_from_string(uri)
     except ConfigurationError as error:
         raise ValueError(f"FORUM_RATELIMIT_STORAGE_URI {uri!r} cannot be used: {error}") from None
+    if not isinstance(storage, Storage):  # an "async+" scheme: the forum counts synchronously
+        raise ValueError(f"FORUM_RATELIMIT_STORAGE_URI {uri!r} cannot be used: it names an asyncio storage")
+    return storage
 
 
 def client_address() -> str:
@@ -94,12 +99,16 @@ def _wait_needed(limits: RateLimits, scope: str) -> int | None:
         return None
 
 
-def limited(view, scope: str):
+_Params = ParamSpec("_Params")
+_Returned = TypeVar("_Returned")
+
+
+def limited(view: Callable[_Params, _Returned], scope: str) -> Callable[_Params, _Returned]:
     """``view``, its POSTs under ``FORUM_RATELIMIT``, counted apart for each ``scope``:
     one too many is a 429 with the forum's message and a Retry-After header."""
 
     @wraps(view)
-    def counted(*args, **kwargs):
+    def counted(*args: _Params.args, **kwargs: _Params.kwargs) -> _Returned:
         if request.method == "POST" and not is_moderator(current_reader()):
             limits = get_state().limiter
             wait = _wait_needed(limits, scope)

@@ -10,19 +10,33 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from html import escape as html_escape
 from html import unescape
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Any, Protocol
 
 import bleach
 import nh3
-from bleach.html5lib_shim import Filter
 from bleach.linkifier import TLDS
 from markdown_it import MarkdownIt, rules_block, rules_inline
+from markdown_it.renderer import RendererHTML
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
 from markupsafe import escape
+
+# An html5lib token: a dict whose keys and values depend on its "type".
+_HtmlToken = dict[str, Any]
+if TYPE_CHECKING:
+    # bleach's vendored html5lib, as types-html5lib describes it (generic in
+    # its tokens there, not at run time).
+    from html5lib.filters.base import Filter
+
+    _TokenFilter = Filter[_HtmlToken]
+else:
+    from bleach.html5lib_shim import Filter as _TokenFilter
 
 ALLOWED_TAGS = ("p", "br", "a", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li")
 ALLOWED_ATTRIBUTES = {"a": ("href", "title")}
@@ -82,7 +96,7 @@ def _bounded_reference(
     return reference
 
 
-def _text(self, tokens, idx, options, env) -> str:
+def _text(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
     return html_escape(tokens[idx].content, quote=False)
 
 
@@ -105,7 +119,8 @@ _KEPT = re.compile(
 def _calm(text: str) -> str:
     """``text`` with those symbols as spaces, outside addresses with a
     scheme and email addresses."""
-    calmed, done = [], 0
+    calmed: list[str] = []
+    done = 0
     for address in _KEPT.finditer(text):
         calmed += [text[done : address.start()].translate(_CALMED), address.group()]
         done = address.end()
@@ -113,25 +128,40 @@ def _calm(text: str) -> str:
     return "".join(calmed)
 
 
+class _LinkMatch(Protocol):
+    """What the forum reads of a linkify-it-py match (which ships no types)."""
+
+    url: str
+    index: int
+    last_index: int
+
+
+class _Linkify(Protocol):
+    """What the forum calls of linkify-it-py's ``LinkifyIt``."""
+
+    def test(self, text: str) -> bool: ...
+    def match(self, text: str) -> list[_LinkMatch] | None: ...
+
+
 class _CalmLinkify:
     """markdown-it's linkify-it, its fuzzy search shown calmed text."""
 
-    def __init__(self, linkify) -> None:
+    def __init__(self, linkify: _Linkify) -> None:
         self._linkify = linkify
 
     def test(self, text: str) -> bool:
         return self._linkify.test(_calm(text))
 
-    def match(self, text: str):
+    def match(self, text: str) -> list[_LinkMatch] | None:
         return self._linkify.match(_calm(text))
 
     @property
-    def uncalmed(self):
+    def uncalmed(self) -> _Linkify:
         """linkify-it itself, for imported text (a site's own history, not a
         stranger's comment), whose addresses keep their query strings."""
         return self._linkify
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> object:
         return getattr(self._linkify, name)
 
 
@@ -165,6 +195,8 @@ def _markdown() -> MarkdownIt:
     md.inline.ruler.at("linkify", _bounded_scheme_search(rules_inline.linkify))
     md.block.ruler.at("reference", _bounded_reference(rules_block.reference))
     md.inline.ruler.at("link", _bounded_link(rules_inline.link))
+    if md.linkify is None:
+        raise RuntimeError("markdown-it-py links addresses only with linkify-it-py, which is not installed")
     # The domains bleach's linkifier used to link, so bare "site.travel" stays a link.
     md.linkify.tlds(list(TLDS), keep_old=True)
     md.linkify = _CalmLinkify(md.linkify)
@@ -173,13 +205,13 @@ def _markdown() -> MarkdownIt:
     return md
 
 
-class _LinkRel(Filter):
+class _LinkRel(_TokenFilter):
     """Every link leaves with the forum's rel (the sanitizer has already
     dropped whatever rel the HTML had), and without an href that
     :func:`safe_href` refuses: older bleach reads "java\u200bscript:" as a
     relative link (and hands filters "&#8203;" undecoded)."""
 
-    def __iter__(self) -> Iterator[dict]:
+    def __iter__(self) -> Iterator[_HtmlToken]:
         for token in super().__iter__():
             if token["type"] == "StartTag" and token["name"] == "a":
                 attributes = dict(token["data"] or {})
@@ -189,14 +221,14 @@ class _LinkRel(Filter):
             yield token
 
 
-class _LinkifyText(Filter):
+class _LinkifyText(_TokenFilter):
     """Bare addresses in imported text become links, found by the same
     linkify-it-py that Markdown uses (one pass over the text), outside
     links, code and preformatted text."""
 
     _SKIPPED = frozenset({"a", "pre", "code"})
 
-    def __iter__(self) -> Iterator[dict]:
+    def __iter__(self) -> Iterator[_HtmlToken]:
         inside = 0
         for token in super().__iter__():
             if token["type"] == "StartTag" and token["name"] in self._SKIPPED:
@@ -209,10 +241,13 @@ class _LinkifyText(Filter):
             yield token
 
 
-def _link_tokens(text: str) -> Iterator[dict]:
+def _link_tokens(text: str) -> Iterator[_HtmlToken]:
     md = _markdown()
+    linkify = md.linkify
+    if not isinstance(linkify, _CalmLinkify):  # _markdown() put it there
+        raise TypeError(f"markdown-it's linkify is {linkify!r}, not the forum's")
     done = 0
-    for found in md.linkify.uncalmed.match(text) or ():
+    for found in linkify.uncalmed.match(text) or ():
         href = md.normalizeLink(found.url)
         scheme = _SCHEME.match(href)
         if scheme is None or scheme.group(1).lower() not in ALLOWED_SCHEMES:
@@ -227,7 +262,7 @@ def _link_tokens(text: str) -> Iterator[dict]:
         yield {"type": "Characters", "data": text[done:]}
 
 
-def _cleaner(*filters: type[Filter]) -> bleach.sanitizer.Cleaner:
+def _cleaner(*filters: type[_TokenFilter]) -> bleach.sanitizer.Cleaner:
     return bleach.sanitizer.Cleaner(
         tags=frozenset(ALLOWED_TAGS),
         attributes={tag: list(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
@@ -307,7 +342,8 @@ _IMPORT_SANITIZERS: dict[str, Callable[[str], str]] = {
 
 def markdown_to_html(source: str) -> str:
     """Markdown with raw HTML disabled, not yet sanitized."""
-    return _markdown().render(source)
+    html: str = _markdown().render(source)  # typed Any: its renderer may be any output's
+    return html
 
 
 _BLOCK_TAG = re.compile(r"<(p|blockquote|ul|ol|pre)[\s>]", re.IGNORECASE)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Iterator
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -15,17 +15,17 @@ from sqlalchemy import Connection, Engine, MetaData, Table, create_engine, inspe
 
 from .models import Base
 from .resources import resource_folder
-from .state import get_state
+from .state import database
 
 TABLE_PREFIX = "forum_"
 # Apart from the host's own alembic_version, so the two histories never meet.
 VERSION_TABLE = "forum_alembic_version"
 
 
-def include_name(name: str | None, type_: str, parent_names: dict) -> bool:
+def include_name(name: str | None, type_: str, parent_names: Mapping[str, str | None]) -> bool:
     """Alembic filter: compare and migrate only the extension's tables."""
     if type_ == "table":
-        return bool(name) and name.startswith(TABLE_PREFIX)
+        return name is not None and name.startswith(TABLE_PREFIX)
     return True
 
 
@@ -40,7 +40,7 @@ def _config(connection: Connection) -> Config:
 def alembic_config() -> Iterator[Config]:
     """An Alembic config for the forum's migrations on the current app's
     database, all inside one transaction."""
-    with get_state().db.engine.begin() as connection:
+    with database().engine.begin() as connection:
         yield _config(connection)
 
 
@@ -68,12 +68,13 @@ def under_migration_control(connection: Connection) -> bool:
     return inspect(connection).has_table(VERSION_TABLE)
 
 
-def differences_from_models(connection: Connection) -> list:
+def differences_from_models(connection: Connection) -> list[object]:
     """What Alembic's autogenerate finds between the forum's tables and its models (empty: the same)."""
     context = MigrationContext.configure(
         connection, opts={"include_name": include_name, "compare_type": True, "version_table": VERSION_TABLE}
     )
-    return compare_metadata(context, Base.metadata)
+    differences: list[object] = compare_metadata(context, Base.metadata)  # Alembic says Any
+    return differences
 
 
 def _shape(connection: Connection) -> frozenset[tuple[str, str]]:
@@ -119,7 +120,7 @@ def adopt_existing_tables(config: Config) -> str | None:
     differences = differences_from_models(connection)
     if not differences:
         head = ScriptDirectory.from_config(config).get_current_head()
-        command.stamp(config, head)
+        command.stamp(config, "head")
         return head
     like = revision_like(connection)
     found = (
@@ -135,7 +136,7 @@ def adopt_existing_tables(config: Config) -> str | None:
     )
 
 
-def skip_forum_tables(name: str | None, type_: str, parent_names: dict) -> bool:
+def skip_forum_tables(name: str | None, type_: str, parent_names: Mapping[str, str | None]) -> bool:
     """For a host's own Alembic or Flask-Migrate setup: leave the forum's tables out,
     so autogenerate never proposes to drop them (``Migrate(app, db, include_name=skip_forum_tables)``)."""
     if type_ == "table":

@@ -6,8 +6,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
 
-from sqlalchemy import and_, or_
+from sqlalchemy import ColumnElement, ColumnExpressionArgument, and_, or_
+
+if TYPE_CHECKING:
+    from .models import Comment
 
 # What encode() writes: a naive ISO time, "_" and an id in ASCII digits.
 _CURSOR = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{6})?)_([0-9]{1,10})", re.ASCII)
@@ -15,6 +19,15 @@ _CURSOR = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{6})?)_([0-9]{1,10}
 # and PostgreSQL's integer ends at 2**31 - 1 (SQLite's at 2**63 - 1).
 MIN_YEAR = 1000
 MAX_ID = 2**31 - 1
+
+
+class Dated(Protocol):
+    """A row with a place in (creation time, id) order."""
+
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def id(self) -> int: ...
 
 
 class CursorError(ValueError):
@@ -50,11 +63,11 @@ class Cursor:
         return cls(moment, row_id)
 
     @classmethod
-    def of(cls, row) -> Cursor:
+    def of(cls, row: Dated) -> Cursor:
         return cls(row.created_at, row.id)
 
 
-def beyond(model, cursor: Cursor, descending: bool):
+def beyond(model: type[Comment], cursor: Cursor, descending: bool) -> ColumnElement[bool]:
     """Rows after ``cursor`` in (created_at, id) order, or before it when ``descending``."""
     if descending:
         return or_(
@@ -63,5 +76,7 @@ def beyond(model, cursor: Cursor, descending: bool):
     return or_(model.created_at > cursor.created_at, and_(model.created_at == cursor.created_at, model.id > cursor.id))
 
 
-def ordering(model, descending: bool):
+def ordering(
+    model: type[Comment], descending: bool
+) -> tuple[ColumnExpressionArgument[datetime], ColumnExpressionArgument[int]]:
     return (model.created_at.desc(), model.id.desc()) if descending else (model.created_at, model.id)

@@ -66,3 +66,13 @@ def get_state() -> ForumState:
     if not state.setup_finished:
         state.forum._finish_setup(app)
     return state
+
+
+def database() -> SQLAlchemy:
+    """The current app's Flask-SQLAlchemy: the host's, or the forum's own."""
+    return get_state().database
+
+
+def db_session() -> Session:
+    """The current app's database session (:attr:`ForumState.session`)."""
+    return get_state().session

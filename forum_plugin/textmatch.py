@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from sqlalchemy import func
+from sqlalchemy import ColumnExpressionArgument, func
 from sqlalchemy.sql.elements import ColumnElement
 
 _ESCAPE = "\\"
@@ -30,7 +30,7 @@ def _pattern(text: str) -> str:
     character as "%", whatever the database made of it (SQLite keeps "Ü";
     "İ" lower-cases to "i" and a combining dot), and "i", "k" and "s" as
     "_", since their other cases ("İ", the Kelvin sign, "ſ") are not ASCII."""
-    out = []
+    out: list[str] = []
     for ch in text:
         if not ch.isascii() and unicodedata.category(ch) != "Lo":
             if not out or out[-1] != "%":
@@ -41,7 +41,9 @@ def _pattern(text: str) -> str:
     return "".join(out)
 
 
-def case_blind(column, text: str, *, anywhere: bool = False) -> ColumnElement[bool]:
+def case_blind(
+    column: ColumnExpressionArgument[str | None], text: str, *, anywhere: bool = False
+) -> ColumnElement[bool]:
     """True at least for every row whose ``column`` equals ``text`` (or, with
     ``anywhere``, holds it) in any letter case; check the rows in Python."""
     pattern = _pattern(text)

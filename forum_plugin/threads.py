@@ -69,7 +69,7 @@ class PageRequest:
 @dataclass
 class ThreadPage:
     thread: Thread | None
-    items: list[tree.TreeItem] = field(default_factory=list)
+    items: list[tree.TreeItem[PageComment]] = field(default_factory=list)
     trailing_closes: int = 0
     pending_ids: frozenset[int] = frozenset()
     next_cursor: Cursor | None = None

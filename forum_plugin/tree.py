@@ -9,19 +9,33 @@ Pure: imports no Flask.
 
 from __future__ import annotations
 
-from typing import AbstractSet as Set
-from typing import Iterable, NamedTuple, Protocol, Sequence
+from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
 
 
 class TreeNode(Protocol):
-    id: int
-    parent_id: int | None
-    depth: int
-    author_name: str
+    """What the tree needs of a comment (a model row or a page's lighter row)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def parent_id(self) -> int | None: ...
+    @property
+    def depth(self) -> int: ...
+    @property
+    def author_name(self) -> str: ...
 
 
-class TreeItem(NamedTuple):
-    """One comment in display order (a tuple: a page makes a thousand).
+NodeT = TypeVar("NodeT", bound=TreeNode)
+
+
+# Slots and no dict: a page makes a thousand. (A generic NamedTuple would
+# do too, but Python 3.10 has none.)
+@dataclass(frozen=True, slots=True)
+class TreeItem(Generic[NodeT]):
+    """One comment in display order, of whatever type the caller gave.
 
     :ivar level: indentation shown, the true depth capped at the maximum.
     :ivar opens_list: this item is the first reply of the item before it.
@@ -34,7 +48,7 @@ class TreeItem(NamedTuple):
     :ivar removed: shown as a placeholder, only to keep its replies in place.
     """
 
-    comment: TreeNode
+    comment: NodeT
     level: int
     opens_list: bool
     ends_previous: bool
@@ -43,9 +57,9 @@ class TreeItem(NamedTuple):
     removed: bool = False
 
 
-def _children_by_parent(comments: Iterable[TreeNode]) -> tuple[list[TreeNode], dict[int, list[TreeNode]]]:
-    roots: list[TreeNode] = []
-    children: dict[int, list[TreeNode]] = {}
+def _children_by_parent(comments: Iterable[NodeT]) -> tuple[list[NodeT], dict[int, list[NodeT]]]:
+    roots: list[NodeT] = []
+    children: dict[int, list[NodeT]] = {}
     for comment in comments:
         if comment.parent_id is None:
             roots.append(comment)
@@ -54,7 +68,7 @@ def _children_by_parent(comments: Iterable[TreeNode]) -> tuple[list[TreeNode], d
     return roots, children
 
 
-def build(comments: Sequence[TreeNode], max_depth: int, removed: Set[int] = frozenset()) -> list[TreeItem]:
+def build(comments: Sequence[NodeT], max_depth: int, removed: AbstractSet[int] = frozenset()) -> list[TreeItem[NodeT]]:
     """Order ``comments`` depth-first, each reply after its parent.
 
     ``comments`` must come in creation order; siblings keep that order. A
@@ -63,7 +77,7 @@ def build(comments: Sequence[TreeNode], max_depth: int, removed: Set[int] = froz
     """
     author_of = {comment.id: comment.author_name for comment in comments}
     roots, children = _children_by_parent(comments)
-    items: list[TreeItem] = []
+    items: list[TreeItem[NodeT]] = []
     previous_level = 0
     stack = [iter(roots)]
     while stack:
@@ -74,7 +88,7 @@ def build(comments: Sequence[TreeNode], max_depth: int, removed: Set[int] = froz
         depth = comment.depth
         level = depth if depth < max_depth else max_depth
         reply_to = None
-        if depth > max_depth and comment.parent_id not in removed:
+        if depth > max_depth and comment.parent_id is not None and comment.parent_id not in removed:
             reply_to = author_of.get(comment.parent_id)
         opens_list = bool(items) and level > previous_level
         ends_previous = bool(items) and not opens_list
@@ -87,6 +101,6 @@ def build(comments: Sequence[TreeNode], max_depth: int, removed: Set[int] = froz
     return items
 
 
-def trailing_closes(items: Sequence[TreeItem]) -> int:
+def trailing_closes(items: Sequence[TreeItem[NodeT]]) -> int:
     """List levels still open after the last item."""
     return items[-1].level if items else 0

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from typing import Any
 
 from flask import Flask, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf import CSRFProtect, FlaskForm
 from sqlalchemy import select
@@ -48,7 +50,7 @@ def _secret_key(instance: Path) -> str:
     return path.read_text().strip()
 
 
-def create_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
+def create_app(test_config: dict[str, Any] | None = None, instance_path: str | None = None) -> Flask:
     """The demo blog; ``test_config`` overrides its settings (e.g. the database)."""
     app = Flask(__name__, instance_path=instance_path)
     instance = Path(app.instance_path)
@@ -80,7 +82,7 @@ def _safe_next(target: str | None) -> str:
 
 def _register_views(app: Flask) -> None:
     @app.context_processor
-    def layout_context():
+    def layout_context() -> dict[str, object]:
         return {
             "site_name": SITE_NAME,
             "logout_form": FlaskForm(),
@@ -88,29 +90,29 @@ def _register_views(app: Flask) -> None:
         }
 
     @app.get("/")
-    def index():
+    def index() -> str:
         posts = db.session.scalars(select(Post).order_by(Post.published.desc())).all()
         return render_template("index.html", posts=posts)
 
     @app.get("/posts/<slug>")
-    def post(slug: str):
+    def post(slug: str) -> str:
         found = db.session.scalar(select(Post).where(Post.slug == slug))
         if found is None:
             abort(404)
         return render_template("post.html", post=found)
 
     @app.route("/login", methods=["GET", "POST"])
-    def login():
+    def login() -> ResponseReturnValue:
         form = LoginForm()
         if form.validate_on_submit():
             user = db.session.scalar(select(User).where(User.username == form.username.data))
-            if user and check_password_hash(user.password_hash, form.password.data):
+            if user and check_password_hash(user.password_hash, form.password.data or ""):
                 login_user(user)
                 return redirect(_safe_next(request.args.get("next")))
             flash("That username and password do not match a demo account.")
         return render_template("login.html", form=form, accounts=DEMO_ACCOUNTS)
 
     @app.post("/logout")
-    def logout():
+    def logout() -> ResponseReturnValue:
         logout_user()
         return redirect(url_for("index"))

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 db = SQLAlchemy()
 
 
-class User(UserMixin, db.Model):
+# db.Model is made when db is: mypy cannot take it for a class (Flask-SQLAlchemy 3.1).
+class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "demo_users"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(40), unique=True)
@@ -22,7 +23,7 @@ class User(UserMixin, db.Model):
     is_moderator: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class Post(db.Model):
+class Post(db.Model):  # type: ignore[name-defined,misc]  # as User
     __tablename__ = "demo_posts"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)

@@ -11,8 +11,9 @@ from werkzeug.security import generate_password_hash
 
 from .. import comments, threads
 from ..comments import Actor
+from ..models import Comment
 from ..policy import Draft
-from ..state import get_state
+from ..state import db_session, get_state
 from .models import Post, User, db
 from .posts import POSTS
 
@@ -96,17 +97,19 @@ def seed() -> None:
 
 def _seed_comments() -> None:
     moderator = db.session.scalar(select(User).where(User.is_moderator))
+    if moderator is None:
+        raise RuntimeError("The demo's accounts must include a moderator.")
     by = Actor(str(moderator.id), moderator.display_name)
     titles = {post["slug"]: post["title"] for post in POSTS}
-    posted = []
+    posted: list[Comment] = []
     for slug, parent, author, body, approved in SAMPLE_COMMENTS:
         comment = comments.post(
-            db.session,
+            db_session(),
             threads.page_place(slug, titles[slug], url_for("post", slug=slug)),
             Draft(body=body, author_name=author),
             parent_id=posted[parent].id if parent is not None else None,
             settings=get_state().settings,
         ).comment
         if approved:
-            comments.approve(db.session, comment, by=by)
+            comments.approve(db_session(), comment, by=by)
         posted.append(comment)

@@ -73,7 +73,11 @@ def _already_imported(session: Session, origins: Sequence[str]) -> dict[str, _Pl
             )
         )
         found.update(
-            {origin: _Placed(id_, thread_id, root_id, depth) for origin, id_, thread_id, root_id, depth in rows}
+            {
+                origin: _Placed(id_, thread_id, root_id, depth)
+                for origin, id_, thread_id, root_id, depth in rows
+                if origin is not None  # always: the query asks for these origins
+            }
         )
     return found
 

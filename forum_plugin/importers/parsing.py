@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 from urllib.parse import unquote, urlsplit
 
 from .records import ImportedComment, ImportedThread, ImportFileError
@@ -36,6 +36,12 @@ class ParsedExport:
     threads: dict[str, ImportedThread] = field(default_factory=dict)
     comments: list[ImportedComment] = field(default_factory=list)
     skipped: int = 0
+
+
+class Parser(Protocol):
+    """An export format's reader (``wordpress.parse``, ``disqus.parse``)."""
+
+    def __call__(self, source: BinaryIO, progress: Progress | None = None) -> ParsedExport: ...
 
 
 class XmlStream:

@@ -7,9 +7,9 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.routing import BaseConverter, PathConverter
 
 from ..avatars import GRAVATAR_ORIGIN
-from ..forms import MAX_ID
 from ..inputs import guard_request
 from ..limits import limited
+from ..paging import MAX_ID
 from ..resources import PACKAGE, resource_folder
 from ..state import get_state
 from . import api, errors, feeds, index, moderation, public, unsubscribe

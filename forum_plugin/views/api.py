@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Sequence
+from collections.abc import Sequence
 from urllib.parse import urljoin
 
 from flask import Response, request
@@ -11,13 +11,13 @@ from flask import Response, request
 from .. import threads
 from ..i18n import iso_time
 from ..paging import Cursor, CursorError
-from ..state import get_state
+from ..state import db_session, get_state
 from ..tree import TreeItem
 
 MAX_COUNT_KEYS = 500
 
 
-def _json(payload: dict, status: int = 200) -> Response:
+def _json(payload: dict[str, object], status: int = 200) -> Response:
     return Response(json.dumps(payload, ensure_ascii=False), status=status, mimetype="application/json")
 
 
@@ -25,18 +25,18 @@ def _error(status: int, message: str) -> Response:
     return _json({"error": message}, status)
 
 
-def comment_tree(items: Sequence[TreeItem], thread_url: str) -> list[dict]:
+def comment_tree(items: Sequence[TreeItem[threads.PageComment]], thread_url: str) -> list[dict[str, object]]:
     """Nest a page's items (depth-first, each parent before its replies) as
     the page shows them: indented up to the site's maximum depth, deeper
     replies listed at the last level with ``in_reply_to``, their true
     ``parent_id`` and ``depth`` kept. So the JSON nests no deeper than the
     page, however deep the thread. Removed comments that still hold
     published replies become placeholders with no author and no text."""
-    roots: list[dict] = []
-    open_nodes: list[tuple[int, dict]] = []  # (level, node) from the top down
+    roots: list[dict[str, object]] = []
+    open_replies: list[tuple[int, list[dict[str, object]]]] = []  # (level, node's replies) from the top down
     for item in items:
         comment = item.comment
-        node: dict[str, Any] = {"id": comment.id, "parent_id": comment.parent_id, "depth": comment.depth}
+        node: dict[str, object] = {"id": comment.id, "parent_id": comment.parent_id, "depth": comment.depth}
         if item.removed:
             node["removed"] = True
         else:
@@ -48,11 +48,12 @@ def comment_tree(items: Sequence[TreeItem], thread_url: str) -> list[dict]:
             )
             if item.reply_to:
                 node["in_reply_to"] = item.reply_to
-        node["replies"] = []
-        while open_nodes and open_nodes[-1][0] >= item.level:
-            open_nodes.pop()
-        (open_nodes[-1][1]["replies"] if open_nodes else roots).append(node)
-        open_nodes.append((item.level, node))
+        replies: list[dict[str, object]] = []
+        node["replies"] = replies
+        while open_replies and open_replies[-1][0] >= item.level:
+            open_replies.pop()
+        (open_replies[-1][1] if open_replies else roots).append(node)
+        open_replies.append((item.level, replies))
     return roots
 
 
@@ -60,7 +61,7 @@ def thread_comments(key: str) -> Response:
     """A page of a thread's approved comments, top level in the order of
     the thread's page, ``?after=<cursor>`` for the next."""
     state = get_state()
-    session = state.db.session
+    session = db_session()
     thread = threads.get_thread(session, key)
     if thread is None:
         return _error(404, "There are no comments on a page by that name.")
@@ -97,4 +98,4 @@ def counts() -> Response:
         return _error(400, "Ask for at least one thread: ?key=<key>, repeated for more.")
     if len(keys) > MAX_COUNT_KEYS:
         return _error(400, f"Ask for at most {MAX_COUNT_KEYS} keys at once; this asked for {len(keys):,}.")
-    return _json({"counts": threads.comment_counts(get_state().db.session, keys)})
+    return _json({"counts": threads.comment_counts(db_session(), keys)})

@@ -10,11 +10,16 @@ they too get the forum's 404, or its 405 when another method would work.
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, render_template, request
+from typing import NoReturn
+
+from flask import Response, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, default_exceptions
 
-from ..i18n import N_, gettext, lazy_gettext
+from ..i18n import N_, LazyText, gettext, lazy_gettext
+
+# A page's body (an HTML page or, for the forum's script, JSON) and its status.
+ErrorPage = tuple[Response | str, int]
 
 CSRF_MESSAGE = lazy_gettext(
     "This form has expired or was not sent from this site, so nothing was saved. "
@@ -52,7 +57,7 @@ def wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
 
 
-def render_error(status: int, title: str, message: str):
+def render_error(status: int, title: str | LazyText, message: str | LazyText) -> ErrorPage:
     # Plain text in the reader's language (messages may be lazy, or English msgids).
     title, message = gettext(str(title)), gettext(str(message))
     if wants_json():
@@ -60,19 +65,26 @@ def render_error(status: int, title: str, message: str):
     return render_template("forum/error.html", title=title, message=message), status
 
 
-def http_error(error: HTTPException):
+def http_error(error: HTTPException) -> tuple[Response | str, int, list[tuple[str, str]]]:
     body, status = render_error(error.code or 500, error.name, error.description or "")
     headers = [(name, value) for name, value in error.get_headers() if name in KEPT_HEADERS]
     return body, status, headers
 
 
-def csrf_error(error: CSRFError):
+def form_expired() -> ErrorPage:
+    """A form refused for its CSRF token: expired, or not sent from this site."""
     return render_error(400, "Form expired", CSRF_MESSAGE)
+
+
+def csrf_error(error: CSRFError) -> ErrorPage:
+    return form_expired()
 
 
 def _methods_that_match() -> list[str]:
     """The methods some forum route other than the catch-all takes at this URL."""
     adapter = current_app.create_url_adapter(request)
+    if adapter is None:  # only without a request, and here is one
+        return []
     allowed = []
     for method in METHODS:
         try:
@@ -84,7 +96,7 @@ def _methods_that_match() -> list[str]:
     return allowed
 
 
-def unmatched(path: str):
+def unmatched(path: str) -> NoReturn:
     """Any URL under the forum's prefix that no forum route takes with this method."""
     allowed = _methods_that_match()
     if allowed:

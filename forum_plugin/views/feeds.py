@@ -12,7 +12,7 @@ from flask import Flask, Response, abort, current_app, request
 from .. import activity, feeds, threads
 from ..models import utcnow
 from ..notify.links import forum_link, site_base, thread_link
-from ..state import get_state
+from ..state import db_session
 
 
 def _base(app: Flask) -> str:
@@ -23,17 +23,17 @@ def _atom(feed: feeds.Feed, host: str) -> Response:
     return Response(feeds.render(feed, host), content_type=feeds.CONTENT_TYPE)
 
 
-def _entries(app: Flask, base: str, rows) -> list[feeds.Entry]:
+def _entries(app: Flask, base: str, rows: list[activity.ListedComment]) -> list[feeds.Entry]:
     return feeds.entries_from(rows, base, lambda row: forum_link(app, base, "forum.thread", key=row.thread_key))
 
 
 def thread_feed(key: str) -> Response:
     """The newest approved comments of one thread."""
-    session = get_state().db.session
+    session = db_session()
     thread = threads.get_thread(session, key)
     if thread is None:
         abort(404, "There are no comments on a page by that name.")
-    app = current_app._get_current_object()
+    app = current_app  # the links read its configuration and URL map
     base = _base(app)
     host = feeds.tag_host(base)
     rows = activity.latest_approved(session, limit=feeds.MAX_ENTRIES, thread=thread)
@@ -50,8 +50,8 @@ def thread_feed(key: str) -> Response:
 
 def site_feed() -> Response:
     """The newest approved comments across every thread."""
-    session = get_state().db.session
-    app = current_app._get_current_object()
+    session = db_session()
+    app = current_app
     base = _base(app)
     host = feeds.tag_host(base)
     rows = activity.latest_approved(session, limit=feeds.MAX_ENTRIES)

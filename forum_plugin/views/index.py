@@ -8,17 +8,17 @@ from flask import render_template, url_for
 
 from .. import activity
 from ..models import utcnow
-from ..state import get_state
+from ..state import db_session
 
 LATEST = 20
 MOST_ACTIVE = 10
 ACTIVE_WINDOW = timedelta(days=7)
 
 
-def forum_index():
+def forum_index() -> str:
     """Two statements: the newest approved comments with their threads, and
     the threads with the most approved comments this week."""
-    session = get_state().db.session
+    session = db_session()
     latest = activity.latest_approved(session, limit=LATEST)
     active = activity.most_active(session, since=utcnow() - ACTIVE_WINDOW, limit=MOST_ACTIVE)
     return render_template(

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import NoReturn
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from .. import bots, comments, reasons, threads, tickets
-from ..forms import ActionForm, EditForm, ReportForm, too_long_message
+from ..forms import ActionForm, CommentForm, EditForm, ReportForm, too_long_message
 from ..i18n import gettext, lazy_gettext
 from ..identity import (
+    Reader,
     account_id,
     client_ip_hash,
     current_reader,
@@ -22,8 +25,8 @@ from ..identity import (
 )
 from ..models import Comment, Status, Thread, utcnow
 from ..policy import Draft
-from ..state import get_state
-from .errors import CSRF_MESSAGE, render_error, wants_json
+from ..state import db_session, get_state
+from .errors import form_expired, wants_json
 from .section import comment_form, new_ticket, render_section, ticketed_form
 
 TICKET_REFUSED = lazy_gettext(
@@ -39,23 +42,27 @@ FORM_USED = lazy_gettext(
 )
 
 
-def _no_such_comment(comment_id: int):
+def _no_such_comment(comment_id: int) -> NoReturn:
     abort(404, gettext("There is no comment #%(id)s.", id=comment_id))
 
 
 def _thread_or_404(key: str) -> Thread:
-    thread = threads.get_thread(get_state().db.session, key)
+    thread = threads.get_thread(db_session(), key)
     if thread is None:
         abort(404, gettext("There are no comments on a page by that name."))
     return thread
 
 
-def _render_thread_page(place: threads.Place, thread: Thread | None, form, status: int = 200):
+def _render_thread_page(
+    place: threads.Place, thread: Thread | None, form: CommentForm, status: int = 200
+) -> tuple[str, int]:
     section = render_section(thread, place.key, form)
     return render_template("forum/thread.html", place=place, section=section), status
 
 
-def _refuse(place: threads.Place, thread: Thread | None, form, status: int = 400):
+def _refuse(
+    place: threads.Place, thread: Thread | None, form: CommentForm, status: int = 400
+) -> tuple[Response | str, int]:
     """The form back with its errors, the reader's text and a fresh ticket,
     or, for the forum's script, the errors as JSON with the fresh ticket."""
     ticket = new_ticket(place)
@@ -66,7 +73,7 @@ def _refuse(place: threads.Place, thread: Thread | None, form, status: int = 400
     return _render_thread_page(place, thread, form, status)
 
 
-def _refuse_ticket(thread: Thread | None, form):
+def _refuse_ticket(thread: Thread | None, form: CommentForm) -> tuple[Response | str, int]:
     """A post whose ticket this site did not sign for this thread. Where the
     thread exists its page offers a fresh form; elsewhere no page may be made."""
     if thread is not None:
@@ -78,12 +85,12 @@ def _refuse_ticket(thread: Thread | None, form):
     return render_template("forum/form_refused.html", message=message, text=form.body.data or ""), 400
 
 
-def _refuse_used(place: threads.Place, thread: Thread | None, form):
+def _refuse_used(place: threads.Place, thread: Thread | None, form: CommentForm) -> tuple[Response | str, int]:
     form.form_errors.append(str(FORM_USED))
     return _refuse(place, thread, form)
 
 
-def _posted_json(comment: Comment, place: threads.Place):
+def _posted_json(comment: Comment, place: threads.Place) -> tuple[Response, int]:
     """What the forum's script needs to show a new comment in place, and the
     ticket for the reader's next comment."""
     waiting = comment.status in (Status.PENDING, Status.SPAM)
@@ -104,7 +111,7 @@ def _posted_json(comment: Comment, place: threads.Place):
     ), 201
 
 
-def thread_page(key: str):
+def thread_page(key: str) -> ResponseReturnValue:
     thread = _thread_or_404(key)
     place = threads.Place.of(thread)
     return _render_thread_page(place, thread, ticketed_form(place))
@@ -127,21 +134,22 @@ def comment_location(thread: Thread, comment_id: int) -> str:
     thread's first page, with the permalink parameter that opens its page."""
     url = return_url(thread)
     settings = get_state().settings
-    page = threads.page_holding(
-        get_state().db.session, thread, comment_id, per_page=settings.per_page, newest_first=False
-    )
+    page = threads.page_holding(db_session(), thread, comment_id, per_page=settings.per_page, newest_first=False)
     if page is not None and page.after is not None:
         url += ("&" if "?" in url else "?") + f"forum_comment={comment_id}"
     return f"{url}#comment-{comment_id}"
 
 
-def accept(place: threads.Place | Thread, form, reader, *, nonce: str | None = None) -> comments.Posted:
+def accept(
+    place: threads.Place | Thread, form: CommentForm, reader: Reader, *, nonce: str | None = None
+) -> comments.Posted:
     """Store what a validated comment form says, as ``reader``, through the policy."""
     state = get_state()
     authenticated = reader.is_authenticated
+    # Both are there in a valid form: the body always, the name when it is asked for.
     draft = Draft(
-        body=form.body.data,
-        author_name=display_name(reader) if authenticated else form.author_name.data,
+        body=form.body.data or "",
+        author_name=display_name(reader) if authenticated else form.author_name.data or "",
         author_email=getattr(reader, "email", None) if authenticated else form.author_email.data or None,
         author_id=account_id(reader),
         ip_hash=client_ip_hash(),
@@ -149,7 +157,7 @@ def accept(place: threads.Place | Thread, form, reader, *, nonce: str | None = N
         notify=form.notify.data,
     )
     return comments.post(
-        state.db.session,
+        db_session(),
         place,
         draft,
         parent_id=form.parent_id.data,
@@ -160,7 +168,7 @@ def accept(place: threads.Place | Thread, form, reader, *, nonce: str | None = N
     )
 
 
-def post_comment(key: str):
+def post_comment(key: str) -> ResponseReturnValue:
     """A new comment from a form the forum rendered: its ticket names the
     thread (made now, at its first comment) and times the form, once."""
     state = get_state()
@@ -171,8 +179,8 @@ def post_comment(key: str):
     form = comment_form(from_request=True)
     valid = form.validate()
     if form.csrf_failed:
-        return render_error(400, "Form expired", CSRF_MESSAGE)
-    session = state.db.session
+        return form_expired()
+    session = db_session()
     thread = threads.get_thread(session, key)
     try:
         ticket = tickets.read(current_app.secret_key, form.forum_ticket.data, key)
@@ -210,9 +218,9 @@ def post_comment(key: str):
     return redirect(comment_location(posted.thread, posted.comment.id), code=303)
 
 
-def report_comment(comment_id: int):
+def report_comment(comment_id: int) -> ResponseReturnValue:
     state = get_state()
-    session = state.db.session
+    session = db_session()
     comment = session.get(Comment, comment_id)
     if comment is None or comment.status != Status.APPROVED:
         # What readers cannot see reads as what does not exist.
@@ -220,7 +228,7 @@ def report_comment(comment_id: int):
     form = ReportForm()
     if not form.validate():
         if form.csrf_failed:
-            return render_error(400, "Form expired", CSRF_MESSAGE)
+            return form_expired()
         abort(400, gettext("Please choose why you are reporting this comment."))
     reader = current_reader()
     reporter = f"account:{account_id(reader)}" if reader.is_authenticated else f"ip:{client_ip_hash()}"
@@ -230,7 +238,7 @@ def report_comment(comment_id: int):
         )
     except comments.ReportError as error:
         abort(400, str(error))
-    thread = session.get(Thread, comment.thread_id)
+    thread = session.get_one(Thread, comment.thread_id)
     return render_template("forum/reported.html", thread_url=return_url(thread)), 200
 
 
@@ -243,25 +251,25 @@ def _own_comment(comment_id: int) -> Comment:
     comment that does not exist.
     """
     state = get_state()
-    comment = state.db.session.get(Comment, comment_id)
+    comment = db_session().get(Comment, comment_id)
     if comment is None:
         _no_such_comment(comment_id)
     if not wrote(current_reader(), comment):
         if comment.status == Status.APPROVED:
             abort(403, gettext("You can only change your own comments."))
         _no_such_comment(comment_id)
-    if not comments.may_author_change(state.db.session, comment):
+    if not comments.may_author_change(db_session(), comment):
         _no_such_comment(comment_id)
     if not within_edit_window(comment, state.settings.edit_window):
         abort(403, gettext("The time to change this comment has passed."))
     return comment
 
 
-def within_edit_window(comment, seconds: int) -> bool:
+def within_edit_window(comment: Comment, seconds: int) -> bool:
     return utcnow() - comment.created_at <= timedelta(seconds=seconds)
 
 
-def edit_own_comment(comment_id: int):
+def edit_own_comment(comment_id: int) -> ResponseReturnValue:
     comment = _own_comment(comment_id)
     state = get_state()
     if request.method == "GET":
@@ -270,33 +278,34 @@ def edit_own_comment(comment_id: int):
     form = EditForm()
     if not form.validate():
         if form.csrf_failed:
-            return render_error(400, "Form expired", CSRF_MESSAGE)
+            return form_expired()
         abort(400, " ".join(message for messages in form.errors.values() for message in messages))
-    if len(form.body.data) > state.settings.max_length:
-        abort(400, too_long_message(len(form.body.data), state.settings.max_length))
+    body = form.body.data or ""  # there: the form is valid
+    if len(body) > state.settings.max_length:
+        abort(400, too_long_message(len(body), state.settings.max_length))
     reader = current_reader()
     draft = Draft(
-        body=form.body.data,
+        body=body,
         author_name=comment.author_name,
         author_email=comment.author_email,
         author_id=comment.author_id,
         ip_hash=client_ip_hash(),
         author_is_moderator=is_moderator(reader),
     )
-    decision = comments.author_edit(state.db.session, comment, draft, settings=state.settings, rules=state.forum.rules)
+    decision = comments.author_edit(db_session(), comment, draft, settings=state.settings, rules=state.forum.rules)
     if decision.reader_message:
         abort(400, gettext(decision.reader_message))
     if comment.status == Status.PENDING:
         remember_pending(comment.id)
-    thread = state.db.session.get(Thread, comment.thread_id)
+    thread = db_session().get_one(Thread, comment.thread_id)
     return redirect(comment_location(thread, comment.id), code=303)
 
 
-def delete_own_comment(comment_id: int):
+def delete_own_comment(comment_id: int) -> ResponseReturnValue:
     comment = _own_comment(comment_id)
     if not ActionForm().validate():
-        return render_error(400, "Form expired", CSRF_MESSAGE)
-    session = get_state().db.session
+        return form_expired()
+    session = db_session()
     comments.moderate(
         session,
         [comment],
@@ -304,5 +313,5 @@ def delete_own_comment(comment_id: int):
         by=comments.Actor(comment.author_id, comment.author_name),
         reason=reasons.DELETED_BY_AUTHOR,
     )
-    thread = session.get(Thread, comment.thread_id)
+    thread = session.get_one(Thread, comment.thread_id)
     return redirect(f"{return_url(thread)}#comments", code=303)

@@ -2,29 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import timedelta
-from typing import Sequence
 from urllib.parse import urlencode
 
 from flask import current_app, render_template, request, url_for
 from markupsafe import Markup
+from wtforms import SelectField
 
 from .. import comments, threads, tickets
 from ..avatars import avatar_url
 from ..forms import CommentForm, ReportForm, parse_id
 from ..i18n import one_clock
-from ..identity import account_id, authored_ids, current_reader, display_name, own_pending_ids
+from ..identity import Reader, account_id, authored_ids, current_reader, display_name, own_pending_ids
 from ..models import Thread, utcnow
 from ..notify import mail_enabled
 from ..paging import Cursor, CursorError
-from ..state import get_state
+from ..state import db_session, get_state
 
 
 def comment_form(*, from_request: bool) -> CommentForm:
     """The comment form as this reader needs it, blank or filled from the posted data."""
     settings = get_state().settings
     reader = current_reader()
-    kwargs = {} if from_request else {"formdata": None}
+    kwargs: dict[str, None] = {} if from_request else {"formdata": None}
     return CommentForm(max_length=settings.max_length, name_required=not reader.is_authenticated, **kwargs)
 
 
@@ -40,7 +41,7 @@ def ticketed_form(place: threads.Place) -> CommentForm:
     return form
 
 
-def _reply_target(page: threads.ThreadPage, parent_id) -> object | None:
+def _reply_target(page: threads.ThreadPage, parent_id: int | str | None) -> threads.PageComment | None:
     """The shown, approved comment a reply is aimed at, if ``parent_id`` names one."""
     wanted = parent_id if isinstance(parent_id, int) else parse_id(parent_id)
     if wanted is None:
@@ -67,7 +68,7 @@ def requested_page(thread: Thread | None) -> threads.PageRequest:
     if thread is not None and permalink is not None:
         settings = get_state().settings
         found = threads.page_holding(
-            get_state().db.session, thread, permalink, per_page=settings.per_page, newest_first=newest_first
+            db_session(), thread, permalink, per_page=settings.per_page, newest_first=newest_first
         )
         if found is not None:
             return found
@@ -76,7 +77,7 @@ def requested_page(thread: Thread | None) -> threads.PageRequest:
     )
 
 
-def _by_reader(page: threads.ThreadPage, reader) -> set[int]:
+def _by_reader(page: threads.ThreadPage, reader: Reader) -> set[int]:
     """The comments on the page this reader wrote (by account, or in this session)."""
     account = account_id(reader)
     authored = authored_ids()
@@ -91,20 +92,20 @@ def _by_reader(page: threads.ThreadPage, reader) -> set[int]:
     }
 
 
-def _avatar_maker(mode: str | None):
+def _avatar_maker(mode: str | None) -> Callable[[threads.PageComment], str | None] | None:
     """The template's picture for a comment's author, or None when avatars are off."""
     if mode is None:
         return None
     secret = current_app.secret_key or ""
 
-    def avatar(comment) -> str | None:
+    def avatar(comment: threads.PageComment) -> str | None:
         key = f"a:{comment.author_id}" if comment.author_id else f"n:{comment.author_name}"
         return avatar_url(mode, secret, author_key=key, email=getattr(comment, "author_email", None))
 
     return avatar
 
 
-def _options(field) -> Markup:
+def _options(field: SelectField) -> Markup:
     """A select's options, rendered once for every comment's report form."""
     return Markup("").join(option() for option in field)
 
@@ -129,7 +130,7 @@ class SectionLinks:
         self._stay = self._url({**order, **here})
         self._order = order
 
-    def _url(self, params: dict, more: str = "") -> str:
+    def _url(self, params: dict[str, str], more: str = "") -> str:
         query = urlencode(params)
         if more:
             query = f"{query}&{more}" if query else more
@@ -155,7 +156,7 @@ def render_section(thread: Thread | None, key: str, form: CommentForm) -> Markup
     autoflush off, so the host's pending changes are not written by the
     forum's queries, and nothing is committed or rolled back.
     """
-    with get_state().db.session.no_autoflush:
+    with db_session().no_autoflush:
         return _render_section(thread, key, form)
 
 
@@ -163,7 +164,7 @@ def _render_section(thread: Thread | None, key: str, form: CommentForm) -> Marku
     state = get_state()
     wanted = requested_page(thread)
     page = threads.load_page(
-        state.db.session,
+        db_session(),
         thread,
         max_depth=state.settings.max_depth,
         per_page=state.settings.per_page,
@@ -176,7 +177,7 @@ def _render_section(thread: Thread | None, key: str, form: CommentForm) -> Marku
     own = _by_reader(page, reader)
     since = utcnow() - timedelta(seconds=state.settings.edit_window)
     recent_own = [item.comment.id for item in page.items if item.comment.id in own and item.comment.created_at >= since]
-    editable = comments.authors_may_change(state.db.session, recent_own)
+    editable = comments.authors_may_change(db_session(), recent_own)
     own_held_edits = {item.comment.id for item in page.items if item.comment.id in own and item.comment.edit_pending}
     parent_id = form.parent_id.data if form.parent_id.data is not None else request.args.get("reply_to")
     reply_to = _reply_target(page, parent_id)
@@ -224,7 +225,7 @@ def forum_comments(key: str, title: str | None = None, url: str | None = None) -
         # A page key the forum cannot store must not take the host's page down.
         current_app.logger.warning("forum: no comments for key %r: %s", key, error)
         return Markup(render_template("forum/_unavailable.html"))
-    session = get_state().db.session
+    session = db_session()
     with session.no_autoflush:
         thread = threads.get_thread(session, key)
     return render_section(thread, key, ticketed_form(place))
@@ -238,7 +239,7 @@ def forum_comment_count(key: str) -> int:
 def forum_comment_counts(keys: Sequence[str]) -> dict[str, int]:
     """Jinja global: approved comments per key, for a listing page, in one query."""
     keys = list(keys)
-    session = get_state().db.session
+    session = db_session()
     with session.no_autoflush:
         counts = threads.comment_counts(session, [str(key) for key in keys])
     return {key: counts[str(key)] for key in keys}

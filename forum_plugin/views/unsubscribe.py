@@ -9,15 +9,16 @@ doing so.
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import Blueprint, Flask, render_template
 from flask.blueprints import BlueprintSetupState
+from flask.typing import ResponseReturnValue
 
 from ..forms import ActionForm
 from ..i18n import lazy_gettext
 from ..models import MailAddress
 from ..notify import addresses, connect_receivers, mask_email
-from ..state import get_state
-from .errors import CSRF_MESSAGE, render_error
+from ..state import db_session
+from .errors import form_expired, render_error
 
 BAD_LINK_TITLE = lazy_gettext("Link not valid")
 BAD_LINK_MESSAGE = lazy_gettext(
@@ -30,7 +31,7 @@ BAD_CONFIRMATION_MESSAGE = lazy_gettext(
 
 
 def _address_or_none(token: str) -> MailAddress | None:
-    return addresses.by_token(get_state().db.session, token)
+    return addresses.by_token(db_session(), token)
 
 
 def _expired(form: ActionForm) -> bool:
@@ -38,7 +39,7 @@ def _expired(form: ActionForm) -> bool:
     return form.is_submitted() and not form.validate()
 
 
-def unsubscribe(token: str):
+def unsubscribe(token: str) -> ResponseReturnValue:
     """GET: ask to confirm. POST (with a CSRF token): stop every mail about
     comments under the token's address, on every thread."""
     address = _address_or_none(token)
@@ -46,14 +47,14 @@ def unsubscribe(token: str):
         return render_error(400, BAD_LINK_TITLE, BAD_LINK_MESSAGE)
     form = ActionForm()
     if _expired(form):
-        return render_error(400, "Form expired", CSRF_MESSAGE)
+        return form_expired()
     masked = mask_email(address.email)
     if form.is_submitted():
-        addresses.stop_notifications(get_state().db.session, address.email)
+        addresses.stop_notifications(db_session(), address.email)
     return render_template("forum/unsubscribe.html", form=form, token=token, masked=masked, done=form.is_submitted())
 
 
-def confirm_mail(token: str):
+def confirm_mail(token: str) -> ResponseReturnValue:
     """GET: ask. POST (with a CSRF token): the owner of the token's address
     wants the forum's mails from now on."""
     address = _address_or_none(token)
@@ -61,9 +62,9 @@ def confirm_mail(token: str):
         return render_error(400, BAD_LINK_TITLE, BAD_CONFIRMATION_MESSAGE)
     form = ActionForm()
     if _expired(form):
-        return render_error(400, "Form expired", CSRF_MESSAGE)
+        return form_expired()
     if form.is_submitted():
-        addresses.confirm(get_state().db.session, address)
+        addresses.confirm(db_session(), address)
     return render_template(
         "forum/confirm_mail.html",
         form=form,
@@ -74,10 +75,11 @@ def confirm_mail(token: str):
 
 
 def _connect_mail(state: BlueprintSetupState) -> None:
-    connect_receivers(state.app)
+    if isinstance(state.app, Flask):  # a sans-I/O App to its type, a Flask app here
+        connect_receivers(state.app)
 
 
-def register(bp) -> None:
+def register(bp: Blueprint) -> None:
     """The mail links' pages on the forum's blueprint, and mail's signal
     receivers on every app the blueprint is registered on."""
     bp.add_url_rule("/unsubscribe/<token>", "unsubscribe", unsubscribe, methods=["GET", "POST"])

@@ -12,13 +12,13 @@ from ... import bans
 from ...forms import ActionForm, BanForm
 from ...i18n import gettext
 from ...models import BanKind, Comment
+from ...state import db_session
 from .guard import (
     acting_moderator,
     back,
     checked,
     comment_or_404,
     dashboard_path,
-    db_session,
     moderators_only,
     valid_or_shown,
 )

@@ -11,9 +11,9 @@ from ... import queue as moderation_queue
 from ...forms import EditForm
 from ...i18n import gettext
 from ...models import Comment, Thread
-from ...state import get_state
+from ...state import db_session, get_state
 from ..errors import CSRF_MESSAGE
-from .guard import acting_moderator, comment_or_404, db_session, moderators_only
+from .guard import acting_moderator, comment_or_404, moderators_only
 
 
 def _render_detail(comment: Comment, form: EditForm, status: int = 200) -> ResponseReturnValue:

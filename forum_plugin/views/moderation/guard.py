@@ -14,7 +14,6 @@ from urllib.parse import unquote, urlsplit
 
 from flask import abort, current_app, redirect, request, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from ...audit import Actor
@@ -22,7 +21,7 @@ from ...forms import ForumForm
 from ...i18n import gettext
 from ...identity import account_id, current_reader, display_name, is_moderator
 from ...models import Comment
-from ...state import get_state
+from ...state import db_session
 from ..errors import CSRF_MESSAGE
 
 P = ParamSpec("P")
@@ -51,10 +50,6 @@ def acting_moderator() -> Actor:
     """The moderator making this request, as the audit log names them."""
     reader = current_reader()
     return Actor(account_id(reader), display_name(reader))
-
-
-def db_session() -> Session:
-    return get_state().session
 
 
 def dashboard_path(target: str) -> str | None:

@@ -8,7 +8,8 @@ from flask.typing import ResponseReturnValue
 from ... import queue as moderation_queue
 from ...forms import parse_id
 from ...i18n import gettext
-from .guard import db_session, moderators_only
+from ...state import db_session
+from .guard import moderators_only
 
 # Account ids are stored in at most this many characters.
 ACCOUNT_ID_LENGTH = 64

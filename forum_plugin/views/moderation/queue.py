@@ -14,8 +14,8 @@ from ...i18n import N_, gettext, ngettext, status_name
 from ...models import Comment, Status
 from ...notify import mail_problem
 from ...paging import Cursor, CursorError
-from ...state import current_flask_app
-from .guard import acting_moderator, back, checked, comment_or_404, db_session, moderators_only
+from ...state import current_flask_app, db_session
+from .guard import acting_moderator, back, checked, comment_or_404, moderators_only
 
 # How many comments one bulk request may change.
 BULK_LIMIT = 500

@@ -10,8 +10,8 @@ from ... import bans
 from ...forms import ActionForm, WordForm
 from ...i18n import gettext
 from ...models import WordList
-from ...state import get_state
-from .guard import acting_moderator, checked, db_session, moderators_only, valid_or_shown
+from ...state import db_session, get_state
+from .guard import acting_moderator, checked, moderators_only, valid_or_shown
 
 
 @moderators_only
