@@ -10,7 +10,7 @@ from flask import Flask, appcontext_pushed
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event
 
-from . import i18n, identity, policy, reasons, threads
+from . import i18n, identity, notify, policy, reasons, threads
 from .cli import forum_cli
 from .config import Settings, apply_defaults
 from .importers.records import ImportedThread
@@ -119,6 +119,7 @@ class Forum:
         )
         appcontext_pushed.connect(_finish_on_first_context, sender=app)
         identity.forget_on_logout(app)
+        notify.connect_receivers(app)
         app.url_map.converters.setdefault("thread_key", ThreadKeyConverter)
         app.url_map.converters.setdefault("forum_id", ForumIdConverter)
         blueprint = make_blueprint()

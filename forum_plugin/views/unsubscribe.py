@@ -10,12 +10,11 @@ doing so.
 from __future__ import annotations
 
 from flask import render_template
-from flask.blueprints import BlueprintSetupState
 
 from ..forms import ActionForm
 from ..i18n import lazy_gettext
 from ..models import MailAddress
-from ..notify import addresses, connect_receivers, mask_email
+from ..notify import addresses, mask_email
 from ..state import get_state
 from .errors import CSRF_MESSAGE, render_error
 
@@ -73,13 +72,7 @@ def confirm_mail(token: str):
     )
 
 
-def _connect_mail(state: BlueprintSetupState) -> None:
-    connect_receivers(state.app)
-
-
 def register(bp) -> None:
-    """The mail links' pages on the forum's blueprint, and mail's signal
-    receivers on every app the blueprint is registered on."""
+    """The mail links' pages on the forum's blueprint."""
     bp.add_url_rule("/unsubscribe/<token>", "unsubscribe", unsubscribe, methods=["GET", "POST"])
     bp.add_url_rule("/mail/confirm/<token>", "confirm_mail", confirm_mail, methods=["GET", "POST"])
-    bp.record(_connect_mail)
