@@ -34,7 +34,7 @@ import flask_babel
 from babel import Locale
 from babel.dates import format_date, format_time
 from babel.support import Translations
-from flask import current_app, has_request_context
+from flask import Flask, current_app, has_request_context
 from flask_babel.speaklater import LazyString
 from markupsafe import Markup, escape
 
@@ -53,9 +53,9 @@ def babel_active() -> bool:
     return has_request_context() and "babel" in current_app.extensions
 
 
-def _folders() -> tuple[str, ...]:
-    """The current app's catalog folders, the host's first."""
-    state = current_app.extensions.get(EXTENSION_NAME)
+def _folders(app: Flask | None = None) -> tuple[str, ...]:
+    """The catalog folders of ``app`` (default: the current app), the host's first."""
+    state = (app or current_app).extensions.get(EXTENSION_NAME)
     return (*state.settings.translation_directories, str(TRANSLATIONS)) if state else (str(TRANSLATIONS),)
 
 
@@ -84,6 +84,12 @@ def _translations() -> Translations | None:
         return None
     locale = flask_babel.get_locale()
     return None if locale is None else _catalog(_folders(), locale)
+
+
+def catalog_for(app: Flask, locale: Locale) -> Translations | None:
+    """The forum's strings for ``locale`` on ``app``, whatever language the
+    current request is in: for mail, which goes to someone else."""
+    return _catalog(_folders(app), locale)
 
 
 def gettext(string: str, **variables: Any) -> str:

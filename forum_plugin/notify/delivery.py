@@ -19,8 +19,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Sequence
 from weakref import WeakKeyDictionary
 
-from flask import Flask, current_app
+from flask import Flask
+from flask.globals import app_ctx
 
+from ..config import Settings
 from ..i18n import N_, gettext, localized_time
 from ..models import utcnow
 from ..state import EXTENSION_NAME
@@ -108,7 +110,7 @@ def mail_enabled(app: Flask | None = None) -> bool:
     box: offering it when nothing will ever be sent would be a lie. A
     Flask-Mail without a site address is logged, once per app.
     """
-    app = app or current_app._get_current_object()
+    app = app or app_ctx.app
     reason = mail_off_reason(app)
     if reason == NO_SITE_ADDRESS and _record(app).logged_off_reason != reason:
         _record(app).logged_off_reason = reason
@@ -123,7 +125,7 @@ def mail_problem(app: Flask | None = None) -> str | None:
 
     Failures are those of this process since it started.
     """
-    app = app or current_app._get_current_object()
+    app = app or app_ctx.app
     failures = _record(app).failures
     for audience, headline in COULD_NOT_SEND.items():
         failure = failures.get(audience)
@@ -139,7 +141,7 @@ def mail_problem(app: Flask | None = None) -> str | None:
 
 def _sender(app: Flask) -> str | None:
     """The From address: FORUM_MAIL_SENDER, else what the transport would use."""
-    settings = app.extensions[EXTENSION_NAME].settings
+    settings: Settings = app.extensions[EXTENSION_NAME].settings
     if settings.mail_sender:
         return settings.mail_sender
     if settings.mail_server:
