@@ -9,8 +9,10 @@ that locale and the host's time zone. The folders are the host's
 string is taken from the first that translates it, so a host can add a
 language or change one string of a shipped one. The host's own domain
 (``messages``) and its ``BABEL_TRANSLATION_DIRECTORIES`` are never read. Without Flask-Babel, and
-outside a request (the CLI, mail digests), everything is English and dates
-read "1 May 2026, 09:30 UTC", as before translations existed.
+outside a request (the CLI), everything is English and dates read
+"1 May 2026, 09:30 UTC", as before translations existed. Mail, read by
+someone other than the current reader, takes the site's default locale
+through :func:`catalog_for`.
 
 Python code marks strings with :func:`gettext` / :func:`ngettext` where they
 are used, :func:`lazy_gettext` where they are defined at import time (form
