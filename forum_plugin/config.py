@@ -164,7 +164,7 @@ class Settings:
             raise ValueError(f"FORUM_SANITIZER must be one of {SANITIZERS}, not {values['sanitizer']!r}")
         for name in ("max_depth", "max_length", "per_page"):
             if int(values[name]) < 1:
-                raise ValueError(f"FORUM_{name.upper()} must be at least 1")
+                raise ValueError(f"{key(name)} must be at least 1")
         if values["site_url"] is not None:
             values["site_url"] = site_url.check_site_url(values["site_url"])
         if values["mail_server"] and not (values["site_url"] or config.get("SERVER_NAME")):
@@ -179,25 +179,25 @@ def translation_directories(value: Any, root_path: str | None = None) -> tuple[s
     :raises ValueError: when one is not a path, not a readable folder, or
         holds no compiled forum catalog (``<locale>/LC_MESSAGES/forum.mo``).
     """
-    key = PREFIX + "TRANSLATION_DIRECTORIES"
+    name = key("translation_directories")
     paths = [value] if isinstance(value, (str, os.PathLike)) else value
     try:
         paths = [os.fspath(path) for path in paths]
     except TypeError:
-        raise ValueError(f"{key} must be a folder's path or a list of them, not {value!r}") from None
+        raise ValueError(f"{name} must be a folder's path or a list of them, not {value!r}") from None
     found = []
     for path in paths:
         if not isinstance(path, str) or not path:
-            raise ValueError(f"{key} must be a folder's path or a list of them, not {value!r}")
+            raise ValueError(f"{name} must be a folder's path or a list of them, not {value!r}")
         folder = Path(root_path or os.getcwd(), path).resolve()
         shown = repr(path) if str(folder) == path else f"{path!r} ({folder})"
         if not folder.is_dir():
-            raise ValueError(f"{key}: {shown} is not a folder")
+            raise ValueError(f"{name}: {shown} is not a folder")
         if not os.access(folder, os.R_OK | os.X_OK):
-            raise ValueError(f"{key}: {shown} cannot be read by this process")
+            raise ValueError(f"{name}: {shown} cannot be read by this process")
         if not any(folder.glob("*/LC_MESSAGES/forum.mo")):
             raise ValueError(
-                f"{key}: {shown} holds no compiled forum catalog (<locale>/LC_MESSAGES/forum.mo); "
+                f"{name}: {shown} holds no compiled forum catalog (<locale>/LC_MESSAGES/forum.mo); "
                 f"run: pybabel compile -d {folder} -D forum"
             )
         found.append(str(folder))
