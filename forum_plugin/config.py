@@ -1,4 +1,5 @@
-"""The extension's configuration keys and their defaults, in one place.
+"""The extension's configuration keys, their defaults and documentation, in
+one place: the fields of :class:`Settings`.
 
 Every key is read from ``app.config`` with the ``FORUM_`` prefix and filled
 with :meth:`dict.setdefault`, so a host only sets what it wants to change.
@@ -8,86 +9,13 @@ The values are read once, in :meth:`forum_plugin.Forum.init_app`.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, TypeVar
 
 from . import site_url
 
 PREFIX = "FORUM_"
-
-DEFAULTS: dict[str, Any] = {
-    # Where the blueprint is mounted.
-    "URL_PREFIX": "/forum",
-    # "pre": hold every comment unless a rule approves it; "post": publish
-    # unless a rule holds it.
-    "MODERATION": "pre",
-    # Readers without an account may comment (name required, email optional).
-    "ALLOW_ANONYMOUS": True,
-    # Nesting levels shown; deeper replies stay at the last level.
-    "MAX_DEPTH": 6,
-    # Characters allowed in a comment body.
-    "MAX_LENGTH": 10000,
-    # A body with more links than this is held.
-    "MAX_LINKS": 2,
-    "BANNED_WORDS": (),
-    "SUSPECT_WORDS": (),
-    # Seconds an author may edit or delete a comment.
-    "EDIT_WINDOW": 900,
-    # Top-level comments per page of a thread.
-    "PER_PAGE": 50,
-    # "bleach" or "nh3".
-    "SANITIZER": "bleach",
-    # Posts per client, in Flask-Limiter syntax.
-    "RATELIMIT": "5/minute;30/hour",
-    # Where the forum's own rate-limit counts live ("memory://" for one
-    # process; "redis://host:6379" for several workers). The host's
-    # RATELIMIT_* settings are never read.
-    "RATELIMIT_STORAGE_URI": "memory://",
-    # Approved comments after which an account's comments skip the queue.
-    "TRUST_AFTER": 3,
-    # Reader reports that send an approved comment back to the queue.
-    "FLAG_THRESHOLD": 3,
-    # SMTP for notifications; nothing is sent while the server is None (unless
-    # the host has Flask-Mail set up, which is then used).
-    "MAIL_SERVER": None,
-    "MAIL_PORT": 25,
-    "MAIL_SENDER": None,
-    "MAIL_USE_TLS": False,
-    "MAIL_USERNAME": None,
-    "MAIL_PASSWORD": None,
-    # The absolute base ("https://example.org" or "https://example.org/blog",
-    # where the app's "/" is) of every link in mail and feeds; None falls
-    # back to SERVER_NAME with PREFERRED_URL_SCHEME and APPLICATION_ROOT.
-    # Mail never builds links from a request's Host, and does not start
-    # without one of the two.
-    "SITE_URL": None,
-    # Who is told of new pending comments.
-    "MODERATOR_EMAILS": (),
-    # 0: a mail per pending comment; N: none, but `flask forum mail-digest`
-    # (run by cron every N minutes) sends one list of what came in.
-    "MAIL_DIGEST_MINUTES": 0,
-    # Banned authors' comments are kept as spam without telling them.
-    "BAN_SILENT": False,
-    # A comment form sent sooner than this after it was served is a robot's;
-    # one sent later than FORM_MAX_SECONDS must be reloaded.
-    "FORM_MIN_SECONDS": 2,
-    "FORM_MAX_SECONDS": 2 * 3600,
-    # Days after which `flask forum purge` clears comments' IP hashes.
-    "IP_RETENTION_DAYS": 90,
-    # Sent on the forum's own pages; None leaves the header to the host.
-    "CONTENT_SECURITY_POLICY": (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-    ),
-    # SQLite only: write-ahead logging, so readers never wait for a writer.
-    "SQLITE_WAL": True,
-    # None, "identicon" or "gravatar" (see the README's privacy note).
-    "AVATARS": None,
-    # The host's folders of forum catalogs (<dir>/<locale>/LC_MESSAGES/forum.mo),
-    # searched before the forum's own.
-    "TRANSLATION_DIRECTORIES": (),
-}
 
 MODERATION_MODES = ("pre", "post")
 NO_SITE_FOR_MAIL = (
@@ -96,44 +24,124 @@ NO_SITE_FOR_MAIL = (
     "/blog), or SERVER_NAME. Links in mail are never built from a request's Host header."
 )
 SANITIZERS = ("bleach", "nh3")
+STRICT_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+T = TypeVar("T")
+
+
+def setting(default: T, doc: str, *, shown: str | None = None) -> T:
+    """One configuration key: its default, and the line the README's table
+    says about it (``shown`` stands in for a default too long for a table).
+
+    Typed as the default itself, so type checkers see a plain default; at
+    run time it is the dataclass field that also carries the documentation.
+    """
+    return field(default=default, metadata={"doc": doc, "shown": shown})
 
 
 @dataclass(frozen=True)
 class Settings:
-    """The ``FORUM_*`` values one app runs with, checked and typed."""
+    """The ``FORUM_*`` values one app runs with, checked and typed.
 
-    url_prefix: str
-    moderation: str
-    allow_anonymous: bool
-    max_depth: int
-    max_length: int
-    max_links: int
-    banned_words: tuple[str, ...]
-    suspect_words: tuple[str, ...]
-    edit_window: int
-    per_page: int
-    sanitizer: str
-    ratelimit: str
-    ratelimit_storage_uri: str
-    trust_after: int
-    flag_threshold: int
-    mail_server: str | None
-    mail_port: int
-    mail_sender: str | None
-    mail_use_tls: bool
-    mail_username: str | None
-    mail_password: str | None
-    site_url: str | None
-    moderator_emails: tuple[str, ...]
-    mail_digest_minutes: int
-    ban_silent: bool
-    form_min_seconds: float
-    form_max_seconds: float
-    ip_retention_days: int
-    content_security_policy: str | None
-    sqlite_wal: bool
-    avatars: str | None
-    translation_directories: tuple[str, ...]
+    This class is the one list of the extension's keys: each field is the key
+    ``FORUM_<FIELD NAME>`` with its type, default and one-line documentation.
+    :func:`apply_defaults`, :func:`markdown_table` (the README's table, in this
+    order) and the policy's :class:`~forum_plugin.policy.Context` read it.
+    """
+
+    url_prefix: str = setting("/forum", "where the forum's pages are mounted")
+    moderation: str = setting(
+        "pre", '`"pre"`: hold every comment (a moderator\'s own are approved); `"post"`: publish at once'
+    )
+    allow_anonymous: bool = setting(True, "readers without an account may comment (name required, email optional)")
+    max_depth: int = setting(
+        6, 'indentation levels shown; deeper replies stay at the last level, marked "in reply to NAME"'
+    )
+    max_length: int = setting(10000, "characters allowed in a comment")
+    sanitizer: str = setting("bleach", '`"bleach"` or `"nh3"`')
+    max_links: int = setting(2, 'a comment with more links is held: "held: 3 links, limit 2"')
+    banned_words: tuple[str, ...] = setting(
+        (), "a comment with one of these is rejected, and the writer is told. Moderators add more from the dashboard"
+    )
+    suspect_words: tuple[str, ...] = setting(
+        (), "a comment with one of these is held. Moderators add more from the dashboard"
+    )
+    trust_after: int = setting(
+        3,
+        "approved comments after which an account (never a bare email) skips the queue, "
+        "unless one was rejected in the last 30 days",
+    )
+    flag_threshold: int = setting(3, "reader reports that send an approved comment back to the queue")
+    ban_silent: bool = setting(
+        False,
+        "keep the comments of an author banned by account or IP as spam without telling them, instead of "
+        "refusing them; bans by email or domain are always silent (see Bans)",
+    )
+    mail_server: str | None = setting(
+        None,
+        "SMTP server for notifications; while it is `None` the forum sends through the app's Flask-Mail if it "
+        "has one with a `MAIL_SERVER` of its own, else sends nothing. Either way mail also needs a site address "
+        "(`FORUM_SITE_URL` or `SERVER_NAME`): `FORUM_MAIL_SERVER` without one makes `init_app` raise a "
+        "`ValueError`",
+    )
+    mail_port: int = setting(25, "the SMTP server's port")
+    mail_sender: str | None = setting(
+        None,
+        "the From address of notifications; without it, mail comes from `forum@<this machine's name>` over "
+        "SMTP, or from Flask-Mail's `MAIL_DEFAULT_SENDER`",
+    )
+    mail_use_tls: bool = setting(False, "STARTTLS on the connection to the SMTP server")
+    mail_username: str | None = setting(None, "the user name the SMTP server wants, if it wants one")
+    mail_password: str | None = setting(None, "the password that goes with `FORUM_MAIL_USERNAME`")
+    site_url: str | None = setting(
+        None,
+        'the site\'s address, e.g. `"https://example.org/blog"` (http or https, no query): every link in a mail '
+        "is made from it, never from the request's `Host`. Without it, `SERVER_NAME` + `PREFERRED_URL_SCHEME`; "
+        "with neither, mail does not start",
+    )
+    moderator_emails: tuple[str, ...] = setting((), "who is mailed about new pending comments")
+    mail_digest_minutes: int = setting(
+        0,
+        "`0`: one mail per pending comment; `N`: no such mails, run `flask forum mail-digest` from cron every "
+        "N minutes instead",
+    )
+    edit_window: int = setting(900, "seconds an author may edit or delete their comment")
+    per_page: int = setting(
+        50, "top-level comments per page of a thread (keyset pages; permalinks open the page holding the comment)"
+    )
+    ratelimit: str = setting(
+        "5/minute;30/hour",
+        "posts (and, counted apart, reports) per client address (an IPv6 client per /64)",
+    )
+    ratelimit_storage_uri: str = setting(
+        "memory://",
+        'where the forum counts them: memory is right for one process; `"redis://127.0.0.1:6379"` shares the '
+        "counts between several workers. Your own `RATELIMIT_*` settings are never read",
+    )
+    form_min_seconds: float = setting(
+        2,
+        "a comment form sent sooner than this after it was served (the time signed into the form itself) is "
+        "refused: a robot's",
+    )
+    form_max_seconds: float = setting(
+        2 * 3600, "a comment form sent later than this after it was served is refused: the reader reloads it"
+    )
+    ip_retention_days: int = setting(90, "`flask forum purge` clears IP hashes older than this")
+    content_security_policy: str | None = setting(
+        STRICT_CSP,
+        "the CSP of the forum's own pages; `None` leaves it to the host",
+        shown="strict, see `config.py`",
+    )
+    sqlite_wal: bool = setting(True, "SQLite only: write-ahead logging and a busy timeout")
+    avatars: str | None = setting(None, '`"identicon"` or `"gravatar"`: pictures beside authors\' names (see Avatars)')
+    translation_directories: tuple[str, ...] = setting(
+        (),
+        "your folders of forum catalogs (`<folder>/<locale>/LC_MESSAGES/forum.mo`), searched before the "
+        "forum's own; relative to your app's root (see Translations)",
+    )
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any], root_path: str | None = None) -> Settings:
@@ -144,7 +152,7 @@ class Settings:
         :raises ValueError: when a value is outside what the extension
             supports, naming the key.
         """
-        values = {f.name: config[PREFIX + f.name.upper()] for f in fields(cls)}
+        values = {spec.name: config[key(spec.name)] for spec in fields(cls)}
         for name in ("banned_words", "suspect_words", "moderator_emails"):
             values[name] = tuple(values[name])
         values["translation_directories"] = translation_directories(values["translation_directories"], root_path)
@@ -156,7 +164,7 @@ class Settings:
             raise ValueError(f"FORUM_SANITIZER must be one of {SANITIZERS}, not {values['sanitizer']!r}")
         for name in ("max_depth", "max_length", "per_page"):
             if int(values[name]) < 1:
-                raise ValueError(f"FORUM_{name.upper()} must be at least 1")
+                raise ValueError(f"{key(name)} must be at least 1")
         if values["site_url"] is not None:
             values["site_url"] = site_url.check_site_url(values["site_url"])
         if values["mail_server"] and not (values["site_url"] or config.get("SERVER_NAME")):
@@ -171,32 +179,54 @@ def translation_directories(value: Any, root_path: str | None = None) -> tuple[s
     :raises ValueError: when one is not a path, not a readable folder, or
         holds no compiled forum catalog (``<locale>/LC_MESSAGES/forum.mo``).
     """
-    key = PREFIX + "TRANSLATION_DIRECTORIES"
+    name = key("translation_directories")
     paths = [value] if isinstance(value, (str, os.PathLike)) else value
     try:
         paths = [os.fspath(path) for path in paths]
     except TypeError:
-        raise ValueError(f"{key} must be a folder's path or a list of them, not {value!r}") from None
+        raise ValueError(f"{name} must be a folder's path or a list of them, not {value!r}") from None
     found = []
     for path in paths:
         if not isinstance(path, str) or not path:
-            raise ValueError(f"{key} must be a folder's path or a list of them, not {value!r}")
+            raise ValueError(f"{name} must be a folder's path or a list of them, not {value!r}")
         folder = Path(root_path or os.getcwd(), path).resolve()
         shown = repr(path) if str(folder) == path else f"{path!r} ({folder})"
         if not folder.is_dir():
-            raise ValueError(f"{key}: {shown} is not a folder")
+            raise ValueError(f"{name}: {shown} is not a folder")
         if not os.access(folder, os.R_OK | os.X_OK):
-            raise ValueError(f"{key}: {shown} cannot be read by this process")
+            raise ValueError(f"{name}: {shown} cannot be read by this process")
         if not any(folder.glob("*/LC_MESSAGES/forum.mo")):
             raise ValueError(
-                f"{key}: {shown} holds no compiled forum catalog (<locale>/LC_MESSAGES/forum.mo); "
+                f"{name}: {shown} holds no compiled forum catalog (<locale>/LC_MESSAGES/forum.mo); "
                 f"run: pybabel compile -d {folder} -D forum"
             )
         found.append(str(folder))
     return tuple(found)
 
 
+DEFAULT_SETTINGS = Settings()
+
+
+def key(name: str) -> str:
+    """The configuration key of the :class:`Settings` field ``name``."""
+    return PREFIX + name.upper()
+
+
 def apply_defaults(config: dict[str, Any]) -> None:
     """Fill every missing ``FORUM_*`` key of ``config`` with its default."""
-    for key, value in DEFAULTS.items():
-        config.setdefault(PREFIX + key, value)
+    for spec in fields(Settings):
+        config.setdefault(key(spec.name), spec.default)
+
+
+def markdown_table() -> str:
+    """The README's configuration table, one row per key."""
+    rows = ["| key | default | meaning |", "|---|---|---|"]
+    for spec in fields(Settings):
+        shown = spec.metadata["shown"] or f"`{_python_literal(spec.default)}`"
+        rows.append(f"| `{key(spec.name)}` | {shown} | {spec.metadata['doc']} |")
+    return "\n".join(rows) + "\n"
+
+
+def _python_literal(value: object) -> str:
+    """A default as a host writes it in its config: strings in double quotes."""
+    return f'"{value}"' if isinstance(value, str) else repr(value)

@@ -12,7 +12,7 @@ from sqlalchemy import event
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 
-from . import i18n, identity, policy, reasons, threads
+from . import i18n, identity, notify, policy, reasons, threads
 from .cli import forum_cli
 from .config import Settings, apply_defaults
 from .importers.records import ImportedThread
@@ -123,6 +123,7 @@ class Forum:
         )
         appcontext_pushed.connect(_finish_on_first_context, sender=app)
         identity.forget_on_logout(app)
+        notify.connect_receivers(app)
         app.url_map.converters.setdefault("thread_key", ThreadKeyConverter)
         app.url_map.converters.setdefault("forum_id", ForumIdConverter)
         blueprint = make_blueprint()

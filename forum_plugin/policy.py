@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from . import reasons
+from .config import DEFAULT_SETTINGS
 from .models import Status
 
 TRUST_WINDOW_DAYS = 30
@@ -52,6 +53,7 @@ class BanMatch:
 @dataclass(frozen=True)
 class Context:
     """Facts about the site and the author, gathered before the rules run.
+    The site's facts default to the configuration's defaults.
 
     :ivar approved_before: the account's approved comments (0 without an account).
     :ivar rejected_recently: its comments rejected or marked spam in the last
@@ -59,13 +61,13 @@ class Context:
     :ivar duplicate: the same author posted the same text in the last 10 minutes.
     """
 
-    mode: str = "pre"
-    banned_words: tuple[str, ...] = ()
-    suspect_words: tuple[str, ...] = ()
-    max_links: int = 2
-    trust_after: int = 3
+    mode: str = DEFAULT_SETTINGS.moderation
+    banned_words: tuple[str, ...] = DEFAULT_SETTINGS.banned_words
+    suspect_words: tuple[str, ...] = DEFAULT_SETTINGS.suspect_words
+    max_links: int = DEFAULT_SETTINGS.max_links
+    trust_after: int = DEFAULT_SETTINGS.trust_after
     ban: BanMatch | None = None
-    ban_silent: bool = False
+    ban_silent: bool = DEFAULT_SETTINGS.ban_silent
     approved_before: int = 0
     rejected_recently: int = 0
     duplicate: bool = False

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from flask import Flask, current_app
+from flask import Flask
+from flask.globals import app_ctx
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.orm import Session
 
@@ -48,10 +49,7 @@ class ForumState:
 def current_flask_app() -> Flask:
     """The app object behind ``current_app``: signals are sent by it and
     receivers are connected to it, so the proxy itself will not do."""
-    # Flask types the proxy as the app it stands for, so the proxy's own
-    # (documented) method is unknown to the checker.
-    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-    return app
+    return app_ctx.app
 
 
 def get_state() -> ForumState:

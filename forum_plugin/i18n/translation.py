@@ -9,8 +9,10 @@ that locale and the host's time zone. The folders are the host's
 string is taken from the first that translates it, so a host can add a
 language or change one string of a shipped one. The host's own domain
 (``messages``) and its ``BABEL_TRANSLATION_DIRECTORIES`` are never read. Without Flask-Babel, and
-outside a request (the CLI, mail digests), everything is English and dates
-read "1 May 2026, 09:30 UTC", as before translations existed.
+outside a request (the CLI), everything is English and dates read
+"1 May 2026, 09:30 UTC", as before translations existed. Mail, read by
+someone other than the current reader, takes the site's default locale
+through :func:`catalog_for`.
 
 Python code marks strings with :func:`gettext` / :func:`ngettext` where they
 are used, :func:`lazy_gettext` where they are defined at import time (form
@@ -30,7 +32,7 @@ from typing import Any, Callable
 import flask_babel
 from babel import Locale
 from babel.support import Translations
-from flask import current_app, has_request_context
+from flask import Flask, current_app, has_request_context
 from flask_babel.speaklater import LazyString
 from markupsafe import Markup, escape
 
@@ -49,9 +51,9 @@ def babel_active() -> bool:
     return has_request_context() and "babel" in current_app.extensions
 
 
-def _folders() -> tuple[str, ...]:
-    """The current app's catalog folders, the host's first."""
-    state = current_app.extensions.get(EXTENSION_NAME)
+def _folders(app: Flask | None = None) -> tuple[str, ...]:
+    """The catalog folders of ``app`` (default: the current app), the host's first."""
+    state = (app or current_app).extensions.get(EXTENSION_NAME)
     return (*state.settings.translation_directories, str(TRANSLATIONS)) if state else (str(TRANSLATIONS),)
 
 
@@ -80,6 +82,12 @@ def _translations() -> Translations | None:
         return None
     locale = flask_babel.get_locale()
     return None if locale is None else _catalog(_folders(), locale)
+
+
+def catalog_for(app: Flask, locale: Locale) -> Translations | None:
+    """The forum's strings for ``locale`` on ``app``, whatever language the
+    current request is in: for mail, which goes to someone else."""
+    return _catalog(_folders(app), locale)
 
 
 def gettext(string: str, **variables: Any) -> str:

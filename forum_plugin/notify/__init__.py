@@ -2,7 +2,9 @@
 their published comments and of replies to them.
 
 Layers, a module each, so each can be read and tested on its own:
-:mod:`.compose` (pure: comments and links in, plain-text mails out),
+:mod:`.texts` (the mails' words: templates under ``forum/email/``, in the
+site's language, a host's own first), :mod:`.compose` (comments and links
+in, plain-text mails out),
 :mod:`.links` (every link on the site's configured address, never the
 request's), :mod:`.addresses` (readers' addresses, their double opt-in and
 their random tokens), :mod:`.receivers` and :mod:`.digest` (who is mailed

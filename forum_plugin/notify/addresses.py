@@ -14,7 +14,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Iterable
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import CursorResult, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -79,12 +79,14 @@ def claim_confirmation(session: Session, address_id: int, now: datetime) -> bool
     due = or_(
         MailAddress.confirmation_sent_at.is_(None), MailAddress.confirmation_sent_at <= now - CONFIRMATION_INTERVAL
     )
-    claimed = session.execute(
+    result = session.execute(
         update(MailAddress)
         .where(MailAddress.id == address_id, MailAddress.confirmed_at.is_(None), due)
         .values(confirmation_sent_at=now)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
+    assert isinstance(result, CursorResult), "an UPDATE answers with the rows it matched"
+    claimed = result.rowcount
     session.commit()
     return claimed == 1
 

@@ -1,16 +1,18 @@
-"""Composing mails: pure. Turns comments, threads and ready-made links into
-plain-text mails; knows nothing of Flask, databases or sockets."""
+"""Composing mails: turns comments, threads and ready-made links into
+plain-text mails, their words from the templates of :mod:`.texts`; asks
+no request, database or socket."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email import policy as email_policy
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
-from typing import Sequence
+from typing import Any, Sequence
 
 from .. import reasons
 from ..models import Comment, Thread
+from .texts import MailTexts, own_texts
 
 # Who a mail is for, so a delivery problem can say whose mail was lost.
 MODERATORS = "moderators"
@@ -60,104 +62,129 @@ def _excerpt(text: str, limit: int = DIGEST_EXCERPT) -> str:
     return text if len(text) <= limit else text[:limit].rstrip() + " […]"
 
 
-def _unsubscribe_footer(unsubscribe_url: str) -> str:
-    return (
-        "\n-- \n"
-        'You get this because you ticked "Email me when my comment is published or answered".\n'
-        "To stop all such emails, open:\n"
-        f"{unsubscribe_url}\n"
-    )
+def _held_because(comment: Comment) -> str:
+    """Why the policy held ``comment``; empty when it recorded no reason."""
+    return reasons.why_held(comment.moderation_reason)
 
 
-def _why_held(comment: Comment) -> str:
-    return reasons.why_held(comment.moderation_reason) or "(no reason recorded)"
+def _mail(texts: MailTexts | None, name: str, to: str, audience: str, **values: Any) -> Mail:
+    subject, body = (texts or own_texts()).render(name, **values)
+    return Mail(to=to, subject=subject, body=body, audience=audience)
 
 
-def pending_mail(comment: Comment, thread: Thread, dashboard_url: str, to: str) -> Mail:
+def _to_reader(texts: MailTexts | None, name: str, to: str, unsubscribe_url: str, **values: Any) -> Mail:
+    """A mail to a reader, who can always stop them: the template's footer
+    and a List-Unsubscribe header."""
+    mail = _mail(texts, name, to, READERS, unsubscribe_url=unsubscribe_url, **values)
+    return replace(mail, raw_headers=(("List-Unsubscribe", f"<{unsubscribe_url}>"),))
+
+
+def pending_mail(comment: Comment, thread: Thread, dashboard_url: str, to: str, texts: MailTexts | None = None) -> Mail:
     """Tell a moderator that ``comment`` waits for a decision, with all they need to make it."""
-    title = _one_line(thread.title)
-    reply = f"In reply to: comment #{comment.parent_id}\n" if comment.parent_id else ""
-    body = (
-        f'A new comment is waiting for moderation on "{title}".\n\n'
-        f"Author: {comment.author_name}\n"
-        f"Email: {comment.author_email or '(none given)'}\n"
-        f"Thread: {title}\n"
-        f"{reply}"
-        f"Why held: {_why_held(comment)}\n"
-        "\nWhat they wrote (Markdown source, not yet published):\n\n"
-        f"{_indented(comment.body_markdown)}\n\n"
-        "Approve or reject it on the moderation dashboard:\n"
-        f"{dashboard_url}\n"
-    )
-    return Mail(to=to, subject=f'New comment to moderate on "{title}"', body=body)
-
-
-def _to_reader(to: str, subject: str, body: str, unsubscribe_url: str) -> Mail:
-    """A mail to a reader, who can always stop them: a footer and a List-Unsubscribe header."""
-    return Mail(
-        to=to,
-        subject=subject,
-        body=body + _unsubscribe_footer(unsubscribe_url),
-        raw_headers=(("List-Unsubscribe", f"<{unsubscribe_url}>"),),
-        audience=READERS,
+    return _mail(
+        texts,
+        "pending.txt",
+        to,
+        MODERATORS,
+        comment=comment,
+        thread=thread,
+        title=_one_line(thread.title),
+        why_held=_held_because(comment),
+        source=_indented(comment.body_markdown),
+        dashboard_url=dashboard_url,
     )
 
 
-def confirmation_mail(to: str, site: str, confirm_url: str) -> Mail:
+def confirmation_mail(to: str, site: str, confirm_url: str, texts: MailTexts | None = None) -> Mail:
     """Ask the owner of ``to`` whether they want the forum's mails.
 
     Anyone can type any address into a comment form, so this mail holds
     nothing the person who typed it chose: no name, no comment, no page
     title; only the site's host name (``site``) and the link.
     """
-    body = (
-        f"Someone, probably you, asked {site} to email this address when a comment\n"
-        "written under it is published or answered.\n\n"
-        "To confirm that you want these emails, open this link and press the button on the page:\n"
-        f"{confirm_url}\n\n"
-        "If it was not you, ignore this email: nothing more is sent to this address\n"
-        "unless the link is used.\n"
-    )
-    return Mail(to=to, subject=f"Confirm email notifications from {site}", body=body, audience=READERS)
+    return _mail(texts, "confirmation.txt", to, READERS, site=site, confirm_url=confirm_url)
 
 
-def published_mail(comment: Comment, thread: Thread, comment_url: str, unsubscribe_url: str) -> Mail:
+def published_mail(
+    comment: Comment, thread: Thread, comment_url: str, unsubscribe_url: str, texts: MailTexts | None = None
+) -> Mail:
     """Tell an author that their comment is now public."""
     assert comment.author_email, "only authors with an address are mailed"
-    title = _one_line(thread.title)
-    body = f'Hello {comment.author_name},\n\nYour comment on "{title}" has been published:\n{comment_url}\n'
-    return _to_reader(comment.author_email, f'Your comment on "{title}" was published', body, unsubscribe_url)
+    return _to_reader(
+        texts,
+        "published.txt",
+        comment.author_email,
+        unsubscribe_url,
+        comment=comment,
+        thread=thread,
+        title=_one_line(thread.title),
+        comment_url=comment_url,
+    )
 
 
-def reply_mail(reply: Comment, parent: Comment, thread: Thread, reply_url: str, unsubscribe_url: str) -> Mail:
+def reply_mail(
+    reply: Comment,
+    parent: Comment,
+    thread: Thread,
+    reply_url: str,
+    unsubscribe_url: str,
+    texts: MailTexts | None = None,
+) -> Mail:
     """Tell the author of ``parent`` that an approved ``reply`` answers them."""
     assert parent.author_email, "only authors with an address are mailed"
-    title = _one_line(thread.title)
-    body = (
-        f"Hello {parent.author_name},\n\n"
-        f'{reply.author_name} replied to your comment on "{title}":\n\n'
-        f"{_indented(reply.body_markdown)}\n\n"
-        "Read it and answer:\n"
-        f"{reply_url}\n"
+    return _to_reader(
+        texts,
+        "reply.txt",
+        parent.author_email,
+        unsubscribe_url,
+        reply=reply,
+        parent=parent,
+        thread=thread,
+        title=_one_line(thread.title),
+        source=_indented(reply.body_markdown),
+        reply_url=reply_url,
     )
-    return _to_reader(parent.author_email, f'New reply to your comment on "{title}"', body, unsubscribe_url)
 
 
-def digest_mail(entries: Sequence[tuple[Comment, Thread]], total: int, dashboard_url: str, to: str) -> Mail:
+@dataclass(frozen=True)
+class DigestEntry:
+    """One comment as the digest lists it."""
+
+    comment: Comment
+    thread: Thread
+    title: str
+    why_held: str
+    source: str
+
+
+def digest_mail(
+    entries: Sequence[tuple[Comment, Thread]],
+    total: int,
+    dashboard_url: str,
+    to: str,
+    texts: MailTexts | None = None,
+) -> Mail:
     """One mail listing the first of ``total`` new pending comments for a moderator."""
-    noun = "comment" if total == 1 else "comments"
-    parts = [f"{total} new {noun} waiting for moderation since the last digest.\n"]
-    for comment, thread in entries:
-        parts.append(
-            f"#{comment.id} by {comment.author_name} <{comment.author_email or 'no email'}>"
-            f' on "{_one_line(thread.title)}"\n'
-            f"Why held: {_why_held(comment)}\n\n"
-            f"{_indented(_excerpt(comment.body_markdown))}\n"
+    listed = [
+        DigestEntry(
+            comment=comment,
+            thread=thread,
+            title=_one_line(thread.title),
+            why_held=_held_because(comment),
+            source=_indented(_excerpt(comment.body_markdown)),
         )
-    if total > len(entries):
-        parts.append(f"… and {total - len(entries)} more.\n")
-    parts.append(f"Approve or reject them on the moderation dashboard:\n{dashboard_url}\n")
-    return Mail(to=to, subject=f"{total} new {noun} to moderate", body="\n".join(parts))
+        for comment, thread in entries
+    ]
+    return _mail(
+        texts,
+        "digest.txt",
+        to,
+        MODERATORS,
+        entries=listed,
+        total=total,
+        not_listed=total - len(listed),
+        dashboard_url=dashboard_url,
+    )
 
 
 def to_email_message(mail: Mail, sender: str) -> EmailMessage:

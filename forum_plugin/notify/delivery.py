@@ -19,11 +19,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Sequence
 from weakref import WeakKeyDictionary
 
-from flask import Flask, current_app
+from flask import Flask
 
+from ..config import Settings
 from ..i18n import N_, gettext, localized_time
 from ..models import utcnow
-from ..state import EXTENSION_NAME
+from ..state import EXTENSION_NAME, current_flask_app
 from .compose import MODERATORS, READERS, Mail, mask_email, to_email_message
 from .links import site_base
 
@@ -108,7 +109,7 @@ def mail_enabled(app: Flask | None = None) -> bool:
     box: offering it when nothing will ever be sent would be a lie. A
     Flask-Mail without a site address is logged, once per app.
     """
-    app = app or current_app._get_current_object()
+    app = app or current_flask_app()
     reason = mail_off_reason(app)
     if reason == NO_SITE_ADDRESS and _record(app).logged_off_reason != reason:
         _record(app).logged_off_reason = reason
@@ -123,7 +124,7 @@ def mail_problem(app: Flask | None = None) -> str | None:
 
     Failures are those of this process since it started.
     """
-    app = app or current_app._get_current_object()
+    app = app or current_flask_app()
     failures = _record(app).failures
     for audience, headline in COULD_NOT_SEND.items():
         failure = failures.get(audience)
@@ -139,7 +140,7 @@ def mail_problem(app: Flask | None = None) -> str | None:
 
 def _sender(app: Flask) -> str | None:
     """The From address: FORUM_MAIL_SENDER, else what the transport would use."""
-    settings = app.extensions[EXTENSION_NAME].settings
+    settings: Settings = app.extensions[EXTENSION_NAME].settings
     if settings.mail_sender:
         return settings.mail_sender
     if settings.mail_server:

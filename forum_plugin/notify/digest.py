@@ -6,15 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from ..models import Comment, MailDigest, Status, Thread
-from ..state import EXTENSION_NAME, get_state
+from ..state import EXTENSION_NAME, current_flask_app, get_state
 from .compose import digest_mail
 from .delivery import deliver, mail_enabled, mail_off_reason
 from .links import dashboard_link, site_base
+from .texts import texts_for
 
 # A digest lists at most this many comments in full; the rest are counted,
 # so a flood of spam cannot produce a mail no one can open.
@@ -56,7 +57,8 @@ def send_digest(app: Flask) -> DigestResult | None:
     )
     link = dashboard_link(app, base)
     recipients = state.settings.moderator_emails
-    sent = deliver(app, [digest_mail(entries, total, link, to) for to in recipients])
+    texts = texts_for(app)
+    sent = deliver(app, [digest_mail(entries, total, link, to, texts) for to in recipients])
     if sent:
         session.add(MailDigest(last_comment_id=newest))
         session.commit()
@@ -71,7 +73,7 @@ def digest_command() -> None:
     Meant for cron every FORUM_MAIL_DIGEST_MINUTES minutes; prints and sends
     nothing when no new comment waits.
     """
-    app = current_app._get_current_object()
+    app = current_flask_app()
     settings = get_state().settings
     if not mail_enabled(app):
         raise click.ClickException(mail_off_reason(app) or "Mail is off.")

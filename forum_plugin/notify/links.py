@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import Flask
 
 from .. import site_url
+from ..config import Settings
 from ..models import Thread
 from ..state import EXTENSION_NAME
 from ..threads import permalink
@@ -20,7 +21,8 @@ def site_base(app: Flask) -> str | None:
     """The site's address (no trailing slash): ``FORUM_SITE_URL``, else
     ``SERVER_NAME`` with ``PREFERRED_URL_SCHEME`` and ``APPLICATION_ROOT``;
     None when neither is set."""
-    configured = app.extensions[EXTENSION_NAME].settings.site_url
+    settings: Settings = app.extensions[EXTENSION_NAME].settings
+    configured = settings.site_url
     if configured:
         return configured
     config = app.config

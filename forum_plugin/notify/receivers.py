@@ -23,6 +23,7 @@ from . import addresses
 from .compose import Mail, confirmation_mail, pending_mail, published_mail, reply_mail
 from .delivery import deliver, mail_enabled
 from .links import comment_link, confirmation_link, dashboard_link, site_base, unsubscribe_link
+from .texts import texts_for
 
 # Comments whose author may be asked to confirm their address: not those
 # the policy refused, which will never be published.
@@ -53,7 +54,8 @@ def mails_for_pending(app: Flask, base: str, comment: Comment) -> list[Mail]:
         return []
     thread = state.db.session.get(Thread, comment.thread_id)
     link = f"{dashboard_link(app, base)}#queue-{comment.id}"
-    return [pending_mail(comment, thread, link, to) for to in settings.moderator_emails]
+    texts = texts_for(app)
+    return [pending_mail(comment, thread, link, to, texts) for to in settings.moderator_emails]
 
 
 def mails_for_approved(app: Flask, base: str, comment: Comment) -> list[Mail]:
@@ -74,18 +76,18 @@ def mails_for_approved(app: Flask, base: str, comment: Comment) -> list[Mail]:
     )
     if not (tell_author or tell_parent) or not _first_approval(session, comment.id):
         return []
-    tokens = addresses.confirmed_tokens(
-        session, [comment.author_email if tell_author else None, parent.author_email if tell_parent else None]
-    )
+    parent_email = parent.author_email if parent is not None and tell_parent else None
+    tokens = addresses.confirmed_tokens(session, [comment.author_email if tell_author else None, parent_email])
     thread = session.get(Thread, comment.thread_id)
     link = comment_link(app, base, thread, comment.id)
+    texts = texts_for(app)
     mails = []
     author_token = tokens.get(addresses.normalized(comment.author_email or ""))
     if tell_author and author_token:
-        mails.append(published_mail(comment, thread, link, unsubscribe_link(app, base, author_token)))
-    parent_token = tokens.get(addresses.normalized(parent.author_email or "")) if parent is not None else None
-    if tell_parent and parent_token:
-        mails.append(reply_mail(comment, parent, thread, link, unsubscribe_link(app, base, parent_token)))
+        mails.append(published_mail(comment, thread, link, unsubscribe_link(app, base, author_token), texts))
+    parent_token = tokens.get(addresses.normalized(parent_email or ""))
+    if parent is not None and parent_email and parent_token:
+        mails.append(reply_mail(comment, parent, thread, link, unsubscribe_link(app, base, parent_token), texts))
     return mails
 
 
@@ -102,7 +104,7 @@ def ask_to_confirm(app: Flask, base: str, comment: Comment) -> None:
     address_id, token, before, now = address.id, address.token, address.confirmation_sent_at, utcnow()
     if not addresses.claim_confirmation(session, address_id, now):
         return
-    mail = confirmation_mail(email, site_url.host_of(base), confirmation_link(app, base, token))
+    mail = confirmation_mail(email, site_url.host_of(base), confirmation_link(app, base, token), texts_for(app))
     if not deliver(app, [mail]):
         addresses.give_back_confirmation(session, address_id, now, before)
 

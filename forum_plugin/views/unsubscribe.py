@@ -9,14 +9,13 @@ doing so.
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, render_template
-from flask.blueprints import BlueprintSetupState
+from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
 
 from ..forms import ActionForm
 from ..i18n import lazy_gettext
 from ..models import MailAddress
-from ..notify import addresses, connect_receivers, mask_email
+from ..notify import addresses, mask_email
 from ..state import db_session
 from .errors import form_expired, render_error
 
@@ -74,14 +73,7 @@ def confirm_mail(token: str) -> ResponseReturnValue:
     )
 
 
-def _connect_mail(state: BlueprintSetupState) -> None:
-    if isinstance(state.app, Flask):  # a sans-I/O App to its type, a Flask app here
-        connect_receivers(state.app)
-
-
 def register(bp: Blueprint) -> None:
-    """The mail links' pages on the forum's blueprint, and mail's signal
-    receivers on every app the blueprint is registered on."""
+    """The mail links' pages on the forum's blueprint."""
     bp.add_url_rule("/unsubscribe/<token>", "unsubscribe", unsubscribe, methods=["GET", "POST"])
     bp.add_url_rule("/mail/confirm/<token>", "confirm_mail", confirm_mail, methods=["GET", "POST"])
-    bp.record(_connect_mail)
