@@ -25,9 +25,10 @@ from .config import Settings
 from .i18n import gettext, lazy_gettext
 from .models import Comment, Flag, ModerationEvent, Revision, Status, Thread, utcnow
 from .state import get_state
+from .vocabulary import Action, AuditAction
 
 DUPLICATE_WINDOW = timedelta(minutes=10)
-REMOVED = (Status.REJECTED, Status.SPAM, Status.DELETED)
+REMOVED = tuple(status for status in Status if status.removed)
 # What an author may still change: a moderator's decision stays theirs.
 AUTHOR_CHANGEABLE = (Status.PENDING, Status.APPROVED)
 # Stored in an audit event's reason when an approval answers readers' reports.
@@ -59,13 +60,7 @@ POLICY = Actor(None, "policy")
 READERS = Actor(None, "readers")
 
 # What each moderation action does; "restore" goes back to where the comment was.
-ACTIONS: dict[str, Status | None] = {
-    "approve": Status.APPROVED,
-    "reject": Status.REJECTED,
-    "spam": Status.SPAM,
-    "delete": Status.DELETED,
-    "restore": None,
-}
+ACTIONS: dict[str, Status | None] = {action.value: action.target for action in Action}
 
 _TRANSITION_SIGNALS = {
     Status.APPROVED: signals.comment_approved,
@@ -89,7 +84,7 @@ def find_parent(session: Session, thread: Thread | None, parent_id: int) -> Comm
 
 
 # Audit events that are no moderator's doing: the post and its author's edits.
-_AUTHORS_OWN_EVENTS = ("post", "author edit", "author edit held", "author edit refused")
+_AUTHORS_OWN_EVENTS = tuple(action.value for action in AuditAction if action.by_author)
 
 
 def authors_may_change(session: Session, comment_ids: Sequence[int]) -> set[int]:
@@ -123,7 +118,8 @@ def authors_may_change(session: Session, comment_ids: Sequence[int]) -> set[int]
     return {
         comment_id
         for comment_id, status in open_statuses.items()
-        if "edit" not in acted_on.get(comment_id, ()) and (status != Status.SPAM or comment_id not in acted_on)
+        if AuditAction.EDIT not in acted_on.get(comment_id, ())
+        and (status != Status.SPAM or comment_id not in acted_on)
     }
 
 
@@ -349,7 +345,7 @@ def post(
         if form_nonce is not None and form_used(session, form_nonce):
             raise FormUsed(form_nonce) from None
         raise
-    session.add(_event(comment, POLICY, "post", None, comment.moderation_reason))
+    session.add(_event(comment, POLICY, AuditAction.POST.value, None, comment.moderation_reason))
     session.commit()
     _send(signals.comment_posted, comment)
     if comment.status == Status.APPROVED:
@@ -453,11 +449,11 @@ def moderate(
 
 
 def approve(session: Session, comment: Comment, *, by: Actor) -> None:
-    moderate(session, [comment], "approve", by=by)
+    moderate(session, [comment], Action.APPROVE.value, by=by)
 
 
 def reject(session: Session, comment: Comment, *, by: Actor) -> None:
-    moderate(session, [comment], "reject", by=by)
+    moderate(session, [comment], Action.REJECT.value, by=by)
 
 
 def _replace_text(session: Session, comment: Comment, body: str, body_html: str, by: Actor) -> None:
@@ -478,7 +474,7 @@ def _replace_text(session: Session, comment: Comment, body: str, body_html: str,
 def edit(session: Session, comment: Comment, body: str, *, by: Actor, sanitizer: str) -> None:
     """A moderator's new text for a comment; the old one is kept as a revision."""
     _replace_text(session, comment, body, markup.render(body, sanitizer), by)
-    session.add(_event(comment, by, "edit", comment.status, "text edited"))
+    session.add(_event(comment, by, AuditAction.EDIT.value, comment.status, "text edited"))
     session.commit()
     _send(signals.comment_edited, comment)
 
@@ -510,7 +506,13 @@ def report(session: Session, comment: Comment, *, reporter: str, reason: str, th
     session.refresh(comment)
     _send(signals.comment_flagged, comment)
     if comment.flag_count >= threshold and comment.status == Status.APPROVED:
-        _move(session, [(comment, Status.PENDING)], "report", READERS, reasons.REPORTED % {"count": comment.flag_count})
+        _move(
+            session,
+            [(comment, Status.PENDING)],
+            AuditAction.REPORT.value,
+            READERS,
+            reasons.REPORTED % {"count": comment.flag_count},
+        )
         return True
     return False
 
@@ -540,12 +542,12 @@ def author_edit(
     author = Actor(draft.author_id, draft.author_name)
     published = comment.status == Status.APPROVED
     if published and decision.status in REMOVED:
-        session.add(_event(comment, author, "author edit refused", comment.status, decision.reason))
+        session.add(_event(comment, author, AuditAction.AUTHOR_EDIT_REFUSED.value, comment.status, decision.reason))
     elif published and decision.status == Status.PENDING:
         comment.edit_pending = True
         comment.pending_markdown = draft.body
         comment.pending_html = body_html
-        session.add(_event(comment, author, "author edit held", comment.status, decision.reason))
+        session.add(_event(comment, author, AuditAction.AUTHOR_EDIT_HELD.value, comment.status, decision.reason))
     else:
         _replace_text(session, comment, draft.body, body_html, author)
         from_status = comment.status
@@ -555,7 +557,11 @@ def author_edit(
             comment.status = decision.status.value
             comment.moderation_reason = decision.reason[:500]
             _adjust_counts(session, comment.thread_id, from_status, comment.status)
-        session.add(_event(comment, author, "author edit", from_status, "edited by the author; " + decision.reason))
+        session.add(
+            _event(
+                comment, author, AuditAction.AUTHOR_EDIT.value, from_status, "edited by the author; " + decision.reason
+            )
+        )
     session.commit()
     if not comment.edit_pending:
         _send(signals.comment_edited, comment)
@@ -579,7 +585,15 @@ def _settle_edit(session: Session, comment: Comment, by: Actor, accepted: bool) 
         )
     comment.edit_pending = False
     comment.pending_markdown = comment.pending_html = None
-    session.add(_event(comment, by, "accept edit" if accepted else "refuse edit", comment.status, ""))
+    session.add(
+        _event(
+            comment,
+            by,
+            AuditAction.ACCEPT_EDIT.value if accepted else AuditAction.REFUSE_EDIT.value,
+            comment.status,
+            "",
+        )
+    )
     session.commit()
     if accepted:
         _send(signals.comment_edited, comment)

@@ -22,6 +22,7 @@ from . import bans
 from .forms import REPORT_REASONS
 from .models import Ban, BanKind, Base, Comment, Flag, MailAddress, ModerationEvent, Revision, Word, utcnow
 from .textmatch import case_blind, same_text
+from .vocabulary import AuditAction
 
 ANONYMOUS = "Anonymous"
 REMOVED_BODY = "[removed at the author's request]"
@@ -402,7 +403,7 @@ def erase(session: Session, email: str, *, remove_bodies: bool = False, by: str 
                 comment_id=comment_id,
                 actor_id=None,
                 actor_name=by,
-                action="erase",
+                action=AuditAction.ERASE.value,
                 from_status=status,
                 to_status=status,
                 reason=reason,
@@ -414,7 +415,7 @@ def erase(session: Session, email: str, *, remove_bodies: bool = False, by: str 
                 comment_id=None,
                 actor_id=None,
                 actor_name=by,
-                action="erase",
+                action=AuditAction.ERASE.value,
                 from_status=None,
                 to_status="",
                 reason=f"a person's data erased on request: {erased.summary()}"[:500],

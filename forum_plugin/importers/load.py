@@ -18,6 +18,7 @@ from .. import markup, threads
 from ..comments import recount_threads
 from ..models import Comment, ModerationEvent, Thread
 from ..privacy import hash_ip
+from ..vocabulary import AuditAction
 from .parsing import ParsedExport
 from .records import ImportedComment, ImportedThread
 
@@ -158,7 +159,13 @@ def load(
         )
         session.add(comment)
         session.add(
-            ModerationEvent(comment=comment, actor_name="import", action="import", to_status=item.status, reason=reason)
+            ModerationEvent(
+                comment=comment,
+                actor_name="import",
+                action=AuditAction.IMPORT.value,
+                to_status=item.status,
+                reason=reason,
+            )
         )
         if item.origin in has_children:
             session.flush()
