@@ -253,8 +253,10 @@ class Ban(Base):
     @property
     def kind_label(self) -> str:
         """How the list of bans names :attr:`kind`, to translate; an unknown kind as it is."""
-        known = {kind.value: kind.list_label for kind in BanKind}
-        return known.get(self.kind, self.kind)
+        try:
+            return BanKind(self.kind).list_label
+        except ValueError:
+            return self.kind
 
 
 class WordList(Choice):
