@@ -15,31 +15,18 @@ from sqlalchemy import select
 
 from .. import bans, comments, queue
 from ..forms import MAX_ID, ActionForm, BanForm, BulkForm, EditForm, WordForm
-from ..i18n import N_, gettext, ngettext, status_name
+from ..i18n import gettext, ngettext, status_name
 from ..identity import account_id, current_reader, display_name, is_moderator
 from ..models import BanKind, Comment, Status, Thread, WordList
 from ..notify import mail_problem
 from ..paging import Cursor, CursorError
 from ..privacy import hash_ip
 from ..state import get_state
+from ..vocabulary import Action
 from .errors import CSRF_MESSAGE
 
 # How many comments one bulk request may change.
 BULK_LIMIT = 500
-DONE = {
-    "approve": N_("Approved"),
-    "reject": N_("Rejected"),
-    "spam": N_("Marked as spam"),
-    "delete": N_("Deleted"),
-    "restore": N_("Restored"),
-}
-NOTHING_TO_DO = {
-    "approve": N_("Comment #%(id)s is %(status)s; nothing to approve."),
-    "reject": N_("Comment #%(id)s is %(status)s; nothing to reject."),
-    "spam": N_("Comment #%(id)s is %(status)s; nothing to spam."),
-    "delete": N_("Comment #%(id)s is %(status)s; nothing to delete."),
-    "restore": N_("Comment #%(id)s is %(status)s; nothing to restore."),
-}
 
 
 def moderators_only(view):
@@ -165,7 +152,10 @@ def dashboard():
         wanted=wanted,
         page=queue.page(session, wanted),
         counts=queue.status_counts(session, wanted.thread_key),
-        statuses=list(Status),
+        # The vocabulary the page lists: tabs, buttons, ban kinds.
+        Status=Status,
+        Action=Action,
+        BanKind=BanKind,
         action_form=ActionForm(formdata=None),
         ban_form=BanForm(formdata=None),
         mail_problem=mail_problem(current_app._get_current_object()),
@@ -183,14 +173,14 @@ def act(comment_id: int, action: str):
         flash(
             gettext(
                 "%(done)s: comment #%(id)s by %(name)s.",
-                done=gettext(DONE[action]),
+                done=gettext(Action(action).done),
                 id=comment_id,
                 name=comment.author_name,
             ),
             "forum",
         )
     else:
-        flash(gettext(NOTHING_TO_DO[action], id=comment_id, status=status_name(comment.status)), "forum")
+        flash(gettext(Action(action).nothing_to_do, id=comment_id, status=status_name(comment.status)), "forum")
     return _back()
 
 
@@ -247,7 +237,7 @@ def bulk():
             "%(done)s: %(changed)s of %(num)d comment.",
             "%(done)s: %(changed)s of %(num)d comments.",
             len(ids),
-            done=gettext(DONE[form.action.data]),
+            done=gettext(Action(form.action.data).done),
             changed=len(changed),
         ),
         "forum",
