@@ -65,7 +65,9 @@ def thread_for_post(session: Session, place: Place) -> Thread:
     """
     thread = get_thread(session, place.key)
     if thread is None:
-        thread = Thread(key=place.key, title=place.title, url=place.url, approved_count=0, pending_count=0)
+        thread = Thread(
+            key=place.key, title=place.title, url=place.url, **{status.count_column: 0 for status in Status}
+        )
         session.add(thread)
         try:
             session.flush()
