@@ -326,5 +326,10 @@ def action_table() -> str:
     )
 
 
+def readme_tables() -> str:
+    """What README.md shows between its vocabulary markers."""
+    return f"{status_table()}\n\n{action_table()}"
+
+
 if __name__ == "__main__":
-    print(status_table(), action_table(), sep="\n\n")
+    print(readme_tables())
