@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .models import Comment, ModerationEvent
+from .vocabulary import Action, AuditAction
 
 # What the audit table's columns hold at most.
 ACTOR_NAME_LENGTH = 100
@@ -38,7 +39,7 @@ IMPORTER = Actor(None, "import")
 
 def event(
     by: Actor,
-    action: str,
+    action: AuditAction | Action,
     *,
     comment: Comment | int | None = None,
     ban_id: int | None = None,
@@ -58,7 +59,7 @@ def event(
         ban_id=ban_id,
         actor_id=by.id,
         actor_name=by.name[:ACTOR_NAME_LENGTH],
-        action=action,
+        action=action.value,
         from_status=from_status,
         to_status=to_status,
         reason=reason[:REASON_LENGTH],
@@ -68,6 +69,8 @@ def event(
     return row
 
 
-def comment_event(comment: Comment, by: Actor, action: str, from_status: str | None, reason: str) -> ModerationEvent:
+def comment_event(
+    comment: Comment, by: Actor, action: AuditAction | Action, from_status: str | None, reason: str
+) -> ModerationEvent:
     """The row for a change to ``comment`` that left it in its current status."""
     return event(by, action, comment=comment, from_status=from_status, to_status=comment.status, reason=reason)

@@ -14,10 +14,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from . import audit
-from .i18n import N_, gettext
+from .i18n import gettext
 from .models import Ban, BanKind, Comment, ModerationEvent, Word, WordList, utcnow
 from .policy import BanMatch
 from .privacy import hash_ip, keyed_digest
+from .vocabulary import N_, AuditAction
 
 # How far back a ban by address looks for the readers it would also catch.
 SHARED_ADDRESS_DAYS = 30
@@ -102,7 +103,9 @@ def audit_reason(kind: str, reason: str) -> str:
     return f"{kind}: {reason}" if reason else kind
 
 
-def _event(ban: Ban, action: str, *, comment_id: int | None, by_id: str | None, by_name: str) -> ModerationEvent:
+def _event(
+    ban: Ban, action: AuditAction, *, comment_id: int | None, by_id: str | None, by_name: str
+) -> ModerationEvent:
     # A ban moves no comment: the event records no status.
     return audit.event(
         audit.Actor(by_id, by_name),
@@ -141,7 +144,7 @@ def add(
     )
     session.add(ban)
     session.flush()
-    session.add(_event(ban, "ban", comment_id=comment_id, by_id=by_id, by_name=by_name))
+    session.add(_event(ban, AuditAction.BAN, comment_id=comment_id, by_id=by_id, by_name=by_name))
     session.commit()
     return ban
 
@@ -187,10 +190,10 @@ def lift(session: Session, ban_id: int, *, by_id: str | None, by_name: str) -> b
         return False
     came_from = session.scalar(
         select(ModerationEvent.comment_id)
-        .where(ModerationEvent.ban_id == ban_id, ModerationEvent.action == "ban")
+        .where(ModerationEvent.ban_id == ban_id, ModerationEvent.action == AuditAction.BAN)
         .limit(1)
     )
-    session.add(_event(ban, "lift ban", comment_id=came_from, by_id=by_id, by_name=by_name))
+    session.add(_event(ban, AuditAction.LIFT_BAN, comment_id=came_from, by_id=by_id, by_name=by_name))
     session.execute(delete(Ban).where(Ban.id == ban_id))
     session.commit()
     return True
@@ -254,7 +257,7 @@ def dashboard_words(session: Session) -> Sequence[Word]:
     return session.scalars(select(Word).order_by(Word.list, Word.word)).all()
 
 
-def _word_event(action: str, word: Word, by_id: str | None, by_name: str) -> ModerationEvent:
+def _word_event(action: AuditAction, word: Word, by_id: str | None, by_name: str) -> ModerationEvent:
     """An audit row for a change to the word lists (no comment moves)."""
     return audit.event(audit.Actor(by_id, by_name), action, reason=f"{word.list}: {word.word}")
 
@@ -268,7 +271,7 @@ def add_word(session: Session, kind: WordList, word: str, *, by_name: str, by_id
         raise BanError(gettext("A word or phrase may have at most 100 characters."))
     added = Word(list=kind.value, word=word, created_by_name=by_name[:100])
     session.add(added)
-    session.add(_word_event("add word", added, by_id, by_name))
+    session.add(_word_event(AuditAction.ADD_WORD, added, by_id, by_name))
     try:
         session.commit()
     except IntegrityError:
@@ -282,7 +285,7 @@ def remove_word(session: Session, word_id: int, *, by_name: str, by_id: str | No
     word = session.get(Word, word_id)
     if word is None:
         return False
-    session.add(_word_event("remove word", word, by_id, by_name))
+    session.add(_word_event(AuditAction.REMOVE_WORD, word, by_id, by_name))
     session.delete(word)
     session.commit()
     return True

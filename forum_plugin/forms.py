@@ -28,10 +28,11 @@ from wtforms.validators import (
 )
 from wtforms.widgets import HiddenInput
 
-from .i18n import N_, gettext
+from .i18n import gettext
 from .i18n import lazy_gettext as _lazy_text
 from .inputs import strip_invisible
 from .paging import MAX_ID  # the largest id every supported database's integer column holds
+from .vocabulary import N_, BanKind
 
 
 def lazy_gettext(string: str) -> str:
@@ -242,18 +243,10 @@ class BulkForm(ForumForm):
     action = StringField(validators=[DataRequired(message=lazy_gettext("Choose an action."))])
 
 
-BAN_KINDS = (
-    ("email", lazy_gettext("Email address")),
-    ("domain", lazy_gettext("Email domain")),
-    ("account", lazy_gettext("Account")),
-    ("ip", lazy_gettext("IP address")),
-)
-
-
 class BanForm(ForumForm):
     kind = SelectField(
         lazy_gettext("Ban by"),
-        choices=[SelectChoice(value, label) for value, label in BAN_KINDS],
+        choices=[SelectChoice(kind.value, lazy_gettext(kind.form_label)) for kind in BanKind],
         invalid_choice_message=NOT_A_CHOICE,
     )
     value = StringField(lazy_gettext("Value"), filters=[_strip], validators=[Length(max=254, message=TOO_LONG)])

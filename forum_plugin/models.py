@@ -9,7 +9,6 @@ its default bind.
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime, timezone
 
 from sqlalchemy import (
@@ -26,6 +25,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Defined with their texts in vocabulary; importable from here as before.
+from .vocabulary import BanKind as BanKind
+from .vocabulary import Choice, Phrase, logged_as
+from .vocabulary import Status as Status
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -46,23 +50,6 @@ LongText = Text().with_variant(mysql.MEDIUMTEXT(), "mysql", "mariadb")
 def utcnow() -> datetime:
     """The current time in UTC, without tzinfo, as every column stores it."""
     return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
-class Choice(str, enum.Enum):
-    """A fixed set of values stored as text; prints as its value."""
-
-    def __str__(self) -> str:
-        return self.value
-
-
-class Status(Choice):
-    """Where a comment stands in moderation."""
-
-    PENDING = "pending"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    SPAM = "spam"
-    DELETED = "deleted"
 
 
 class Base(DeclarativeBase):
@@ -95,7 +82,7 @@ class Thread(Base):
     @staticmethod
     def count_column(status: str) -> str:
         """The column counting comments in ``status``."""
-        return f"{Status(status).value}_count"
+        return Status(status).count_column
 
 
 class Comment(Base):
@@ -186,6 +173,11 @@ class ModerationEvent(Base):
 
     comment: Mapped[Comment] = relationship(lazy="raise")
 
+    @property
+    def action_label(self) -> Phrase:
+        """How the audit log names :attr:`action` (``forum_p(*event.action_label)``)."""
+        return logged_as(self.action)
+
 
 class AuditLogError(RuntimeError):
     """Something tried to change or remove a moderation event."""
@@ -235,13 +227,6 @@ class Flag(Base):
     cleared_at: Mapped[datetime | None] = mapped_column(Timestamp)
 
 
-class BanKind(Choice):
-    EMAIL = "email"
-    DOMAIN = "domain"
-    ACCOUNT = "account"
-    IP = "ip"
-
-
 class Ban(Base):
     """Comments from a matching author are refused until ``expires_at`` (never, if None).
 
@@ -264,6 +249,14 @@ class Ban(Base):
     created_by_name: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     expires_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
+    @property
+    def kind_label(self) -> str:
+        """How the list of bans names :attr:`kind`, to translate; an unknown kind as it is."""
+        try:
+            return BanKind(self.kind).list_label
+        except ValueError:
+            return self.kind
 
 
 class WordList(Choice):

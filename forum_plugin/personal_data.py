@@ -22,6 +22,7 @@ from . import audit, bans
 from .forms import REPORT_REASONS
 from .models import Ban, BanKind, Base, Comment, Flag, MailAddress, ModerationEvent, Revision, Word, utcnow
 from .textmatch import case_blind, same_text
+from .vocabulary import AuditAction
 
 ANONYMOUS = "Anonymous"
 REMOVED_BODY = "[removed at the author's request]"
@@ -399,10 +400,14 @@ def erase(session: Session, email: str, *, remove_bodies: bool = False, by: str 
         reason = "erased at the author's request" + (", text removed" if remove_bodies else "")
         erasing = audit.Actor(None, by)
         session.add_all(
-            audit.event(erasing, "erase", comment=comment_id, from_status=status, to_status=status, reason=reason)
+            audit.event(
+                erasing, AuditAction.ERASE, comment=comment_id, from_status=status, to_status=status, reason=reason
+            )
             for comment_id, status in statuses.items()
         )
-        session.add(audit.event(erasing, "erase", reason=f"a person's data erased on request: {erased.summary()}"))
+        session.add(
+            audit.event(erasing, AuditAction.ERASE, reason=f"a person's data erased on request: {erased.summary()}")
+        )
         session.commit()
     except Exception:
         session.rollback()

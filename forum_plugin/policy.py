@@ -16,18 +16,9 @@ from typing import Callable, Sequence
 from . import reasons
 from .config import DEFAULT_SETTINGS
 from .models import Status
+from .vocabulary import N_
 
 TRUST_WINDOW_DAYS = 30
-
-
-def N_(message: str) -> str:
-    """Mark a reader message for the forum's catalog (``forum_plugin.i18n``).
-
-    The policy stays pure and keeps it in English; the view that shows it
-    passes it through ``gettext``. Reasons are for moderators and stored, so
-    they stay as they are.
-    """
-    return message
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-
-def N_(text: str) -> str:
-    """Mark ``text`` for the forum's catalog; it is stored and shown later."""
-    return text
-
+from .vocabulary import N_
 
 MODERATOR_AUTHOR = N_("author is a moderator")
 BANNED_AUTHOR = N_("banned %(kind)s")

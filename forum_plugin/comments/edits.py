@@ -13,6 +13,7 @@ from .. import markup, policy, signals
 from ..audit import Actor, comment_event
 from ..config import Settings
 from ..models import Comment, ModerationEvent, Revision, Status
+from ..vocabulary import AuditAction
 from .counts import adjust_counts
 from .moderation import REMOVED
 from .posting import judge
@@ -22,7 +23,7 @@ from .signalling import send
 AUTHOR_CHANGEABLE = (Status.PENDING, Status.APPROVED)
 
 # Audit events that are no moderator's doing: the post and its author's edits.
-_AUTHORS_OWN_EVENTS = ("post", "author edit", "author edit held", "author edit refused")
+_AUTHORS_OWN_EVENTS = tuple(action.value for action in AuditAction if action.by_author)
 
 
 def authors_may_change(session: Session, comment_ids: Sequence[int]) -> set[int]:
@@ -58,7 +59,8 @@ def authors_may_change(session: Session, comment_ids: Sequence[int]) -> set[int]
     return {
         comment_id
         for comment_id, status in open_statuses.items()
-        if "edit" not in acted_on.get(comment_id, ()) and (status != Status.SPAM or comment_id not in acted_on)
+        if AuditAction.EDIT not in acted_on.get(comment_id, ())
+        and (status != Status.SPAM or comment_id not in acted_on)
     }
 
 
@@ -85,7 +87,7 @@ def _replace_text(session: Session, comment: Comment, body: str, body_html: str,
 def edit(session: Session, comment: Comment, body: str, *, by: Actor, sanitizer: str) -> None:
     """A moderator's new text for a comment; the old one is kept as a revision."""
     _replace_text(session, comment, body, markup.render(body, sanitizer), by)
-    session.add(comment_event(comment, by, "edit", comment.status, "text edited"))
+    session.add(comment_event(comment, by, AuditAction.EDIT, comment.status, "text edited"))
     session.commit()
     send(signals.comment_edited, comment)
 
@@ -115,12 +117,12 @@ def author_edit(
     author = Actor(draft.author_id, draft.author_name)
     published = comment.status == Status.APPROVED
     if published and decision.status in REMOVED:
-        session.add(comment_event(comment, author, "author edit refused", comment.status, decision.reason))
+        session.add(comment_event(comment, author, AuditAction.AUTHOR_EDIT_REFUSED, comment.status, decision.reason))
     elif published and decision.status == Status.PENDING:
         comment.edit_pending = True
         comment.pending_markdown = draft.body
         comment.pending_html = body_html
-        session.add(comment_event(comment, author, "author edit held", comment.status, decision.reason))
+        session.add(comment_event(comment, author, AuditAction.AUTHOR_EDIT_HELD, comment.status, decision.reason))
     else:
         _replace_text(session, comment, draft.body, body_html, author)
         from_status = comment.status
@@ -131,7 +133,9 @@ def author_edit(
             comment.moderation_reason = decision.reason[:500]
             adjust_counts(session, comment.thread_id, from_status, comment.status)
         session.add(
-            comment_event(comment, author, "author edit", from_status, "edited by the author; " + decision.reason)
+            comment_event(
+                comment, author, AuditAction.AUTHOR_EDIT, from_status, "edited by the author; " + decision.reason
+            )
         )
     session.commit()
     if not comment.edit_pending:
@@ -156,7 +160,9 @@ def _settle_edit(session: Session, comment: Comment, by: Actor, accepted: bool) 
         )
     comment.edit_pending = False
     comment.pending_markdown = comment.pending_html = None
-    session.add(comment_event(comment, by, "accept edit" if accepted else "refuse edit", comment.status, ""))
+    session.add(
+        comment_event(comment, by, AuditAction.ACCEPT_EDIT if accepted else AuditAction.REFUSE_EDIT, comment.status, "")
+    )
     session.commit()
     if accepted:
         send(signals.comment_edited, comment)

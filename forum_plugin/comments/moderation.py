@@ -12,22 +12,17 @@ from sqlalchemy.orm import Session
 from .. import signals
 from ..audit import Actor, comment_event
 from ..models import Comment, Flag, ModerationEvent, Status, utcnow
+from ..vocabulary import Action, AuditAction
 from .counts import adjust_counts
 from .signalling import send
 from .unrendered import render_if_unrendered
 
-REMOVED = (Status.REJECTED, Status.SPAM, Status.DELETED)
+REMOVED = tuple(status for status in Status if status.removed)
 # Stored in an audit event's reason when an approval answers readers' reports.
 CLEARED_REPORTS = "cleared %(count)s reports"
 
-# What each moderation action does; "restore" goes back to where the comment was.
-ACTIONS: dict[str, Status | None] = {
-    "approve": Status.APPROVED,
-    "reject": Status.REJECTED,
-    "spam": Status.SPAM,
-    "delete": Status.DELETED,
-    "restore": None,
-}
+# The actions by value, for views checking what a form asks for.
+ACTIONS: dict[str, Status | None] = {action.value: action.target for action in Action}
 
 _TRANSITION_SIGNALS: dict[Status, Signal] = {
     Status.APPROVED: signals.comment_approved,
@@ -91,7 +86,7 @@ def _with_cleared(reason: str, cleared: int) -> str:
 
 
 def move(
-    session: Session, moves: Sequence[tuple[Comment, Status]], action: str, by: Actor, reason: str
+    session: Session, moves: Sequence[tuple[Comment, Status]], action: Action | AuditAction, by: Actor, reason: str
 ) -> list[Comment]:
     """Move each comment to its status, with audit events and counts, in one transaction.
 
@@ -118,14 +113,16 @@ def move(
 
 
 def moderate(
-    session: Session, comments: Sequence[Comment], action: str, *, by: Actor, reason: str = ""
+    session: Session, comments: Sequence[Comment], action: Action | str, *, by: Actor, reason: str = ""
 ) -> list[Comment]:
-    """Apply ``action`` (see :data:`ACTIONS`) to ``comments`` in one transaction.
+    """Apply ``action`` (an :class:`~forum_plugin.vocabulary.Action` or its
+    value) to ``comments`` in one transaction.
 
     Comments already where the action would put them are left alone, as is
     "restore" on a comment that was never removed. Returns those changed.
     """
-    target = ACTIONS[action]
+    action = Action(action)
+    target = action.target
     if target is None:
         restore_to = _restore_targets(session, comments)
         moves = [(c, restore_to[c.id]) for c in comments if c.id in restore_to]
@@ -135,8 +132,8 @@ def moderate(
 
 
 def approve(session: Session, comment: Comment, *, by: Actor) -> None:
-    moderate(session, [comment], "approve", by=by)
+    moderate(session, [comment], Action.APPROVE, by=by)
 
 
 def reject(session: Session, comment: Comment, *, by: Actor) -> None:
-    moderate(session, [comment], "reject", by=by)
+    moderate(session, [comment], Action.REJECT, by=by)

@@ -18,6 +18,7 @@ from ..audit import POLICY, comment_event
 from ..config import Settings
 from ..i18n import lazy_gettext
 from ..models import Comment, Status, Thread, utcnow
+from ..vocabulary import AuditAction
 from .counts import adjust_counts
 from .signalling import send
 from .threads import thread_for_post
@@ -189,7 +190,7 @@ def post(
         if form_nonce is not None and form_used(session, form_nonce):
             raise FormUsed(form_nonce) from None
         raise
-    session.add(comment_event(comment, POLICY, "post", None, comment.moderation_reason))
+    session.add(comment_event(comment, POLICY, AuditAction.POST, None, comment.moderation_reason))
     session.commit()
     send(signals.comment_posted, comment)
     if comment.status == Status.APPROVED:

@@ -11,6 +11,7 @@ from .. import reasons, signals
 from ..audit import READERS
 from ..i18n import gettext
 from ..models import Comment, Flag, Status
+from ..vocabulary import AuditAction
 from .moderation import move
 from .signalling import send
 
@@ -42,6 +43,12 @@ def report(session: Session, comment: Comment, *, reporter: str, reason: str, th
     session.refresh(comment)
     send(signals.comment_flagged, comment)
     if comment.flag_count >= threshold and comment.status == Status.APPROVED:
-        move(session, [(comment, Status.PENDING)], "report", READERS, reasons.REPORTED % {"count": comment.flag_count})
+        move(
+            session,
+            [(comment, Status.PENDING)],
+            AuditAction.REPORT,
+            READERS,
+            reasons.REPORTED % {"count": comment.flag_count},
+        )
         return True
     return False

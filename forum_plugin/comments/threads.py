@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..models import Thread
+from ..models import Status, Thread
 from ..threads import Place, get_thread, page_place
 
 
@@ -23,7 +23,9 @@ def thread_for_post(session: Session, place: Place) -> Thread:
     """
     thread = get_thread(session, place.key)
     if thread is None:
-        thread = Thread(key=place.key, title=place.title, url=place.url, approved_count=0, pending_count=0)
+        thread = Thread(
+            key=place.key, title=place.title, url=place.url, **{status.count_column: 0 for status in Status}
+        )
         session.add(thread)
         try:
             session.flush()

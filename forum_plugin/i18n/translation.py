@@ -17,7 +17,8 @@ through :func:`catalog_for`.
 Python code marks strings with :func:`gettext` / :func:`ngettext` where they
 are used, :func:`lazy_gettext` where they are defined at import time (form
 labels, validator messages, module constants), and :func:`N_` where a pure
-module keeps the English text and a view translates it later. Templates use
+module keeps the English text and a view translates it later (it lives in
+:mod:`forum_plugin.vocabulary`, which imports no Flask). Templates use
 the globals ``forum_``, ``forum_n`` and ``forum_p`` (names that leave the
 host's own ``_`` alone); they escape the translated text and any variables
 that are not :class:`~markupsafe.Markup`, and return Markup.
@@ -39,6 +40,8 @@ from markupsafe import Markup, escape
 from .. import reasons
 from ..resources import PACKAGE
 from ..state import EXTENSION_NAME
+from ..vocabulary import N_ as N_  # where the forum's modules have long found it
+from ..vocabulary import Status
 
 DOMAIN = "forum"
 TRANSLATIONS = PACKAGE / "translations"
@@ -126,35 +129,15 @@ def lazy_gettext(string: str, **variables: Any) -> LazyText:
     return LazyText(gettext, string, **variables)
 
 
-def N_(string: str) -> str:
-    """Mark ``string`` for the catalog without translating it here: the
-    code that shows it passes it through :func:`gettext`."""
-    return string
-
-
-# The comment statuses as moderators read them in a sentence or a tab.
-STATUS_NAMES = {
-    "pending": N_("pending"),
-    "approved": N_("approved"),
-    "rejected": N_("rejected"),
-    "spam": N_("spam"),
-    "deleted": N_("deleted"),
-}
-STATUS_TABS = {
-    "pending": N_("Pending"),
-    "approved": N_("Approved"),
-    "rejected": N_("Rejected"),
-    "spam": N_("Spam"),
-    "deleted": N_("Deleted"),
-}
-
-
 def status_name(status: Any, *, tab: bool = False) -> str:
     """Jinja global ``forum_status``: a status (or any stored value) in the
     reader's language, "pending" or, as a tab, "Pending"; unknown values as they are."""
     value = str(getattr(status, "value", status))
-    names = STATUS_TABS if tab else STATUS_NAMES
-    return gettext(names[value]) if value in names else (value.capitalize() if tab else value)
+    try:
+        known = Status(value)
+    except ValueError:
+        return value.capitalize() if tab else value
+    return gettext(known.tab_label if tab else known.label)
 
 
 def template_gettext(string: str, **variables: Any) -> Markup:

@@ -18,6 +18,7 @@ from .. import audit, markup, threads
 from ..comments.counts import recount_threads
 from ..models import Comment, Thread
 from ..privacy import hash_ip
+from ..vocabulary import AuditAction
 from .parsing import ParsedExport
 from .records import ImportedComment, ImportedThread
 
@@ -161,7 +162,9 @@ def load(
             origin=item.origin,
         )
         session.add(comment)
-        session.add(audit.event(audit.IMPORTER, "import", comment=comment, to_status=item.status, reason=reason))
+        session.add(
+            audit.event(audit.IMPORTER, AuditAction.IMPORT, comment=comment, to_status=item.status, reason=reason)
+        )
         if item.origin in has_children:
             session.flush()
             placed[item.origin] = _Placed(comment.id, comment.thread_id, comment.root_id, comment.depth)

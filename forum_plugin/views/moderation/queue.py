@@ -10,29 +10,16 @@ from sqlalchemy import select
 from ... import comments
 from ... import queue as moderation_queue
 from ...forms import ActionForm, BanForm, BulkForm, parse_id
-from ...i18n import N_, gettext, ngettext, status_name
-from ...models import Comment, Status
+from ...i18n import gettext, ngettext, status_name
+from ...models import BanKind, Comment, Status
 from ...notify import mail_problem
 from ...paging import Cursor, CursorError
 from ...state import current_flask_app, db_session
+from ...vocabulary import Action
 from .guard import acting_moderator, back, checked, comment_or_404, moderators_only
 
 # How many comments one bulk request may change.
 BULK_LIMIT = 500
-DONE = {
-    "approve": N_("Approved"),
-    "reject": N_("Rejected"),
-    "spam": N_("Marked as spam"),
-    "delete": N_("Deleted"),
-    "restore": N_("Restored"),
-}
-NOTHING_TO_DO = {
-    "approve": N_("Comment #%(id)s is %(status)s; nothing to approve."),
-    "reject": N_("Comment #%(id)s is %(status)s; nothing to reject."),
-    "spam": N_("Comment #%(id)s is %(status)s; nothing to spam."),
-    "delete": N_("Comment #%(id)s is %(status)s; nothing to delete."),
-    "restore": N_("Comment #%(id)s is %(status)s; nothing to restore."),
-}
 
 # Thread keys are stored in at most this many characters.
 THREAD_KEY_LENGTH = 255
@@ -79,7 +66,10 @@ def dashboard() -> ResponseReturnValue:
         wanted=wanted,
         page=moderation_queue.page(session, wanted),
         counts=moderation_queue.status_counts(session, wanted.thread_key),
-        statuses=list(Status),
+        # The vocabulary the page lists: tabs, buttons, ban kinds.
+        Status=Status,
+        Action=Action,
+        BanKind=BanKind,
         action_form=ActionForm(formdata=None),
         ban_form=BanForm(formdata=None),
         mail_problem=mail_problem(current_flask_app()),
@@ -97,14 +87,14 @@ def act(comment_id: int, action: str) -> ResponseReturnValue:
         flash(
             gettext(
                 "%(done)s: comment #%(id)s by %(name)s.",
-                done=gettext(DONE[action]),
+                done=gettext(Action(action).done),
                 id=comment_id,
                 name=comment.author_name,
             ),
             "forum",
         )
     else:
-        flash(gettext(NOTHING_TO_DO[action], id=comment_id, status=status_name(comment.status)), "forum")
+        flash(gettext(Action(action).nothing_to_do, id=comment_id, status=status_name(comment.status)), "forum")
     return back()
 
 
@@ -161,7 +151,7 @@ def bulk() -> ResponseReturnValue:
             "%(done)s: %(changed)s of %(num)d comment.",
             "%(done)s: %(changed)s of %(num)d comments.",
             len(ids),
-            done=gettext(DONE[form.action.data]),
+            done=gettext(Action(form.action.data).done),
             changed=len(changed),
         ),
         "forum",
