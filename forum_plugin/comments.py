@@ -24,14 +24,12 @@ from . import bans, markup, policy, reasons, signals, threads
 from .config import Settings
 from .i18n import gettext, lazy_gettext
 from .models import Comment, Flag, ModerationEvent, Revision, Status, Thread, utcnow
+from .reasons import Given
 from .state import get_state
 
-DUPLICATE_WINDOW = timedelta(minutes=10)
 REMOVED = (Status.REJECTED, Status.SPAM, Status.DELETED)
 # What an author may still change: a moderator's decision stays theirs.
 AUTHOR_CHANGEABLE = (Status.PENDING, Status.APPROVED)
-# Stored in an audit event's reason when an approval answers readers' reports.
-CLEARED_REPORTS = "cleared %(count)s reports"
 # Marks the HTML of a comment the policy refused before its text was
 # rendered; the sanitizer keeps no class attribute, so rendered text never has it.
 _UNRENDERED = '<p class="forum-unrendered">'
@@ -189,7 +187,7 @@ def _send(signal, comment: Comment) -> None:
     signal.send(current_app._get_current_object(), comment=comment)
 
 
-def _event(comment: Comment, by: Actor, action: str, from_status: str | None, reason: str) -> ModerationEvent:
+def _event(comment: Comment, by: Actor, action: str, from_status: str | None, why: Sequence[Given]) -> ModerationEvent:
     return ModerationEvent(
         comment_id=comment.id,
         actor_id=by.id,
@@ -197,7 +195,7 @@ def _event(comment: Comment, by: Actor, action: str, from_status: str | None, re
         action=action,
         from_status=from_status,
         to_status=comment.status,
-        reason=reason[:500],
+        reasons=why,
     )
 
 
@@ -230,7 +228,7 @@ def policy_context(session: Session, draft: policy.Draft, settings: Settings) ->
     if draft.ip_hash is not None or draft.author_id is not None:
         recent = session.scalars(
             select(Comment.body_markdown)
-            .where(same_author, Comment.created_at > now - DUPLICATE_WINDOW)
+            .where(same_author, Comment.created_at > now - policy.DUPLICATE_WINDOW)
             .order_by(Comment.id.desc())
             .limit(20)
         )
@@ -326,7 +324,7 @@ def post(
         root_id=(parent.root_id or parent.id) if parent else None,
         depth=parent.depth + 1 if parent else 0,
         status=decision.status.value,
-        moderation_reason=decision.reason[:500],
+        reasons=decision.reasons,
         author_id=draft.author_id,
         author_name=draft.author_name,
         author_email=draft.author_email,
@@ -349,7 +347,7 @@ def post(
         if form_nonce is not None and form_used(session, form_nonce):
             raise FormUsed(form_nonce) from None
         raise
-    session.add(_event(comment, POLICY, "post", None, comment.moderation_reason))
+    session.add(_event(comment, POLICY, "post", None, decision.reasons))
     session.commit()
     _send(signals.comment_posted, comment)
     if comment.status == Status.APPROVED:
@@ -401,15 +399,12 @@ def _clear_reports(session: Session, comments: Sequence[Comment]) -> dict[int, i
     return counts
 
 
-def _with_cleared(reason: str, cleared: int) -> str:
-    if not cleared:
-        return reason
-    note = CLEARED_REPORTS % {"count": cleared}
-    return f"{reason}; {note}" if reason else note
+def _with_cleared(why: tuple[Given, ...], cleared: int) -> tuple[Given, ...]:
+    return (*why, reasons.cleared_reports(cleared)) if cleared else why
 
 
 def _move(
-    session: Session, moves: Sequence[tuple[Comment, Status]], action: str, by: Actor, reason: str
+    session: Session, moves: Sequence[tuple[Comment, Status]], action: str, by: Actor, reason: Given
 ) -> list[Comment]:
     """Move each comment to its status, with audit events and counts, in one transaction.
 
@@ -417,6 +412,7 @@ def _move(
     cleared (and the event says how many), and only new ones count toward
     the threshold again.
     """
+    why = (reason,) if reason else ()
     moving = [(comment, to_status) for comment, to_status in moves if comment.status != to_status]
     cleared = _clear_reports(session, [c for c, to_status in moving if to_status == Status.APPROVED])
     for comment, to_status in moving:
@@ -424,9 +420,9 @@ def _move(
         if from_status in REMOVED and to_status not in REMOVED:
             _render_if_unrendered(comment)
         comment.status = to_status.value
-        if reason:
-            comment.moderation_reason = reason[:500]
-        session.add(_event(comment, by, action, from_status, _with_cleared(reason, cleared.get(comment.id, 0))))
+        if why:
+            comment.reasons = why
+        session.add(_event(comment, by, action, from_status, _with_cleared(why, cleared.get(comment.id, 0))))
         _adjust_counts(session, comment.thread_id, from_status, to_status.value)
     session.commit()
     for comment, to_status in moving:
@@ -436,9 +432,10 @@ def _move(
 
 
 def moderate(
-    session: Session, comments: Sequence[Comment], action: str, *, by: Actor, reason: str = ""
+    session: Session, comments: Sequence[Comment], action: str, *, by: Actor, reason: Given = ""
 ) -> list[Comment]:
-    """Apply ``action`` (see :data:`ACTIONS`) to ``comments`` in one transaction.
+    """Apply ``action`` (see :data:`ACTIONS`) to ``comments`` in one transaction,
+    for ``reason`` (a moderator's own words, or one the forum wrote) if given.
 
     Comments already where the action would put them are left alone, as is
     "restore" on a comment that was never removed. Returns those changed.
@@ -478,7 +475,7 @@ def _replace_text(session: Session, comment: Comment, body: str, body_html: str,
 def edit(session: Session, comment: Comment, body: str, *, by: Actor, sanitizer: str) -> None:
     """A moderator's new text for a comment; the old one is kept as a revision."""
     _replace_text(session, comment, body, markup.render(body, sanitizer), by)
-    session.add(_event(comment, by, "edit", comment.status, "text edited"))
+    session.add(_event(comment, by, "edit", comment.status, (reasons.TEXT_EDITED,)))
     session.commit()
     _send(signals.comment_edited, comment)
 
@@ -510,7 +507,7 @@ def report(session: Session, comment: Comment, *, reporter: str, reason: str, th
     session.refresh(comment)
     _send(signals.comment_flagged, comment)
     if comment.flag_count >= threshold and comment.status == Status.APPROVED:
-        _move(session, [(comment, Status.PENDING)], "report", READERS, reasons.REPORTED % {"count": comment.flag_count})
+        _move(session, [(comment, Status.PENDING)], "report", READERS, reasons.reported(comment.flag_count))
         return True
     return False
 
@@ -540,12 +537,12 @@ def author_edit(
     author = Actor(draft.author_id, draft.author_name)
     published = comment.status == Status.APPROVED
     if published and decision.status in REMOVED:
-        session.add(_event(comment, author, "author edit refused", comment.status, decision.reason))
+        session.add(_event(comment, author, "author edit refused", comment.status, decision.reasons))
     elif published and decision.status == Status.PENDING:
         comment.edit_pending = True
         comment.pending_markdown = draft.body
         comment.pending_html = body_html
-        session.add(_event(comment, author, "author edit held", comment.status, decision.reason))
+        session.add(_event(comment, author, "author edit held", comment.status, decision.reasons))
     else:
         _replace_text(session, comment, draft.body, body_html, author)
         from_status = comment.status
@@ -553,9 +550,9 @@ def author_edit(
         # ban, or an edit sent from another address, does not).
         if decision.status != from_status and from_status != Status.SPAM:
             comment.status = decision.status.value
-            comment.moderation_reason = decision.reason[:500]
+            comment.reasons = decision.reasons
             _adjust_counts(session, comment.thread_id, from_status, comment.status)
-        session.add(_event(comment, author, "author edit", from_status, "edited by the author; " + decision.reason))
+        session.add(_event(comment, author, "author edit", from_status, (reasons.EDITED_BY_AUTHOR, *decision.reasons)))
     session.commit()
     if not comment.edit_pending:
         _send(signals.comment_edited, comment)
@@ -579,7 +576,7 @@ def _settle_edit(session: Session, comment: Comment, by: Actor, accepted: bool) 
         )
     comment.edit_pending = False
     comment.pending_markdown = comment.pending_html = None
-    session.add(_event(comment, by, "accept edit" if accepted else "refuse edit", comment.status, ""))
+    session.add(_event(comment, by, "accept edit" if accepted else "refuse edit", comment.status, ()))
     session.commit()
     if accepted:
         _send(signals.comment_edited, comment)

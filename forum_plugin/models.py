@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime, timezone
+from typing import Sequence
 
 from sqlalchemy import (
     Boolean,
@@ -26,6 +27,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from .reasons import Given, decode, encode, english
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -46,6 +49,16 @@ LongText = Text().with_variant(mysql.MEDIUMTEXT(), "mysql", "mariadb")
 def utcnow() -> datetime:
     """The current time in UTC, without tzinfo, as every column stores it."""
     return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+# The longest English line of reasons a row keeps (its reason_data keeps all).
+REASON_LENGTH = 500
+
+
+def _stored_reasons(given: Sequence[Given]) -> tuple[str, str | None]:
+    """What a row stores of ``given``: the English line, and the reasons as
+    data (None when the line is only own words)."""
+    return english(given)[:REASON_LENGTH], encode(given)
 
 
 class Choice(str, enum.Enum):
@@ -126,7 +139,11 @@ class Comment(Base):
     root_id: Mapped[int | None] = mapped_column(ForeignKey("forum_comments.id"))
     depth: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(16))
-    moderation_reason: Mapped[str] = mapped_column(String(500), default="")
+    # Why it has its status: in English, and as codes and values (see
+    # forum_plugin.reasons) for showing in each reader's language. Both are
+    # written together through ``reasons``.
+    moderation_reason: Mapped[str] = mapped_column(String(REASON_LENGTH), default="")
+    reason_data: Mapped[str | None] = mapped_column(Text)
     author_id: Mapped[str | None] = mapped_column(String(64))
     author_name: Mapped[str] = mapped_column(String(100))
     author_email: Mapped[str | None] = mapped_column(String(254))
@@ -159,6 +176,15 @@ class Comment(Base):
     def is_reply(self) -> bool:
         return self.parent_id is not None
 
+    @property
+    def reasons(self) -> tuple[Given, ...]:
+        """Why the comment has its status (see :mod:`forum_plugin.reasons`)."""
+        return decode(self.reason_data, self.moderation_reason)
+
+    @reasons.setter
+    def reasons(self, given: Sequence[Given]) -> None:
+        self.moderation_reason, self.reason_data = _stored_reasons(given)
+
 
 class ModerationEvent(Base):
     """One entry of the append-only audit log: who moved a comment where, and why."""
@@ -181,10 +207,21 @@ class ModerationEvent(Base):
     action: Mapped[str] = mapped_column(String(32))
     from_status: Mapped[str | None] = mapped_column(String(16))
     to_status: Mapped[str] = mapped_column(String(16))
-    reason: Mapped[str] = mapped_column(String(500), default="")
+    # Why, in English and as codes and values, as on the comment.
+    reason: Mapped[str] = mapped_column(String(REASON_LENGTH), default="")
+    reason_data: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
     comment: Mapped[Comment] = relationship(lazy="raise")
+
+    @property
+    def reasons(self) -> tuple[Given, ...]:
+        """Why (see :mod:`forum_plugin.reasons`); set it when the event is made."""
+        return decode(self.reason_data, self.reason)
+
+    @reasons.setter
+    def reasons(self, given: Sequence[Given]) -> None:
+        self.reason, self.reason_data = _stored_reasons(given)
 
 
 class AuditLogError(RuntimeError):

@@ -10,6 +10,7 @@ record keep their shape.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,7 +19,7 @@ from typing import Any, Iterable
 from sqlalchemy import String, Table, delete, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
-from . import bans
+from . import bans, reasons
 from .forms import REPORT_REASONS
 from .models import Ban, BanKind, Base, Comment, Flag, MailAddress, ModerationEvent, Revision, Word, utcnow
 from .textmatch import case_blind, same_text
@@ -349,6 +350,23 @@ def _erase_bans(session: Session, person: Person) -> int:
     return changed
 
 
+def _erase_quoted_reasons(session: Session, scrub: Scrubber) -> int:
+    """Rewrite every text inside reasons stored as data (a ban's reason in
+    "banned email: …", a word) that quotes the person; the English lines
+    beside them are rewritten with the other free text."""
+
+    def rewrite(data: str) -> str | None:
+        return reasons.encode(reasons.scrub(reasons.decode(data, ""), scrub))
+
+    # As the JSON spells them (quotes and backslashes escaped).
+    needles = [json.dumps(needle, ensure_ascii=False)[1:-1] for needle in scrub.needles]
+    changed = 0
+    for name in (Comment.__tablename__, ModerationEvent.__tablename__):
+        table = Base.metadata.tables[name]
+        changed += _rewrite(session, table, table.c.reason_data, needles, rewrite)
+    return changed
+
+
 def _erase_quotes(session: Session, scrub: Scrubber) -> int:
     """Rewrite free text that quotes the person: moderators' and rules'
     reasons, ban labels, the names on word lists; their address wherever in
@@ -356,7 +374,7 @@ def _erase_quotes(session: Session, scrub: Scrubber) -> int:
     quoting = [Comment.moderation_reason, ModerationEvent.reason, Ban.reason, Ban.label, Flag.reason]
     if scrub.moderator:
         quoting.append(Word.created_by_name)
-    changed = 0
+    changed = _erase_quoted_reasons(session, scrub)
     for attribute in quoting:
         table = attribute.class_.__table__
         changed += _rewrite(session, table, table.c[attribute.key], scrub.needles, scrub)
