@@ -327,3 +327,11 @@ def test_upgrading_converts_the_stored_lines_and_downgrading_drops_the_codes(bar
     with bare_app.app_context():
         columns = {c["name"] for c in inspect(hostapp.db.engine).get_columns("forum_comments")}
     assert "reason_data" not in columns and "moderation_reason" in columns
+
+
+def test_a_host_rule_holds_in_its_own_words_after_a_translated_held(thai):
+    from forum_plugin.models import Status
+
+    decision = policy.Decision(Status.PENDING, (reasons.held("spam service score 0.91"),))
+    assert decision.reason == "held: spam service score 0.91"
+    assert i18n.reason_text(decision.reasons) == "รอตรวจ: spam service score 0.91"
