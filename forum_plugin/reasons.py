@@ -13,6 +13,7 @@ Pure: imports no Flask.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Callable, Mapping, Sequence, Union, overload
@@ -85,6 +86,9 @@ class Reason:
 
     code: Code
     values: Mapping[str, Value] = field(default_factory=dict)
+
+    def __hash__(self) -> int:
+        return hash((self.code, tuple(sorted(self.values.items()))))
 
 
 # A reason as given: one the forum wrote, or someone's own words.
@@ -226,7 +230,11 @@ def encode(reasons: Sequence[Given]) -> str | None:
 
 
 class Unreadable(ValueError):
-    """Stored reasons this version cannot read (a code it does not know)."""
+    """Stored reasons this version cannot read: a code it does not know, or
+    values other than its text's."""
+
+
+_PLACE = re.compile(r"%\((\w+)\)s")
 
 
 def _reason_from_json(item: Mapping[str, object]) -> Reason:
@@ -244,6 +252,8 @@ def _reason_from_json(item: Mapping[str, object]) -> Reason:
             values[name] = value
         else:
             raise Unreadable(repr(value))
+    if set(values) != set(_PLACE.findall(TEXTS[code])):
+        raise Unreadable(f"{code.value} with {sorted(values)}")
     return Reason(code, values)
 
 
@@ -264,7 +274,7 @@ def decode(data: str | None, line: str) -> tuple[Given, ...]:
             items = json.loads(data)
             if isinstance(items, list):
                 return tuple(_from_json(item) for item in items)
-        except (ValueError, Unreadable):
+        except ValueError:  # not JSON, or Unreadable
             pass
     return (line,) if line else ()
 

@@ -94,7 +94,9 @@ def test_own_words_are_kept_as_text_only():
     assert reasons.decode(None, "") == ()
 
 
-@pytest.mark.parametrize("data", ["not json", '[{"code": "from a later version"}]', '{"code": "held"}', "[1.5]"])
+@pytest.mark.parametrize(
+    "data", ["not json", '[{"code": "from a later version"}]', '{"code": "held"}', "[1.5]", '[{"code": "held"}]']
+)
 def test_data_this_version_cannot_read_shows_the_english_line(data):
     assert reasons.decode(data, "held: 3 links, limit 2") == ("held: 3 links, limit 2",)
 
