@@ -13,13 +13,14 @@ This module sits below the write side (``comments``, ``bans``,
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 from .models import Comment, ModerationEvent
+from .reasons import Given
 from .vocabulary import Action, AuditAction
 
 # What the audit table's columns hold at most.
 ACTOR_NAME_LENGTH = 100
-REASON_LENGTH = 500
 # The status recorded for an event that moves no comment (a ban, a word, an erase's summary).
 NO_STATUS = ""
 
@@ -45,7 +46,7 @@ def event(
     ban_id: int | None = None,
     from_status: str | None = None,
     to_status: str = NO_STATUS,
-    reason: str = "",
+    why: Sequence[Given] = (),
 ) -> ModerationEvent:
     """One audit row, not yet added to a session.
 
@@ -62,7 +63,7 @@ def event(
         action=action.value,
         from_status=from_status,
         to_status=to_status,
-        reason=reason[:REASON_LENGTH],
+        reasons=why,
     )
     if isinstance(comment, Comment) and comment_id is None:
         row.comment = comment
@@ -70,7 +71,7 @@ def event(
 
 
 def comment_event(
-    comment: Comment, by: Actor, action: AuditAction | Action, from_status: str | None, reason: str
+    comment: Comment, by: Actor, action: AuditAction | Action, from_status: str | None, why: Sequence[Given]
 ) -> ModerationEvent:
     """The row for a change to ``comment`` that left it in its current status."""
-    return event(by, action, comment=comment, from_status=from_status, to_status=comment.status, reason=reason)
+    return event(by, action, comment=comment, from_status=from_status, to_status=comment.status, why=why)

@@ -112,7 +112,7 @@ def _event(
         action,
         comment=comment_id,
         ban_id=ban.id,
-        reason=audit_reason(ban.kind, ban.reason),
+        why=(audit_reason(ban.kind, ban.reason),),
     )
 
 
@@ -259,7 +259,7 @@ def dashboard_words(session: Session) -> Sequence[Word]:
 
 def _word_event(action: AuditAction, word: Word, by_id: str | None, by_name: str) -> ModerationEvent:
     """An audit row for a change to the word lists (no comment moves)."""
-    return audit.event(audit.Actor(by_id, by_name), action, reason=f"{word.list}: {word.word}")
+    return audit.event(audit.Actor(by_id, by_name), action, why=(f"{word.list}: {word.word}",))
 
 
 def add_word(session: Session, kind: WordList, word: str, *, by_name: str, by_id: str | None = None) -> bool:

@@ -10,6 +10,7 @@ its default bind.
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Sequence
 
 from sqlalchemy import (
     Boolean,
@@ -25,6 +26,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from .reasons import Given, decode, encode, english
 
 # Defined with their texts in vocabulary; importable from here as before.
 from .vocabulary import BanKind as BanKind
@@ -50,6 +53,16 @@ LongText = Text().with_variant(mysql.MEDIUMTEXT(), "mysql", "mariadb")
 def utcnow() -> datetime:
     """The current time in UTC, without tzinfo, as every column stores it."""
     return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+# The longest English line of reasons a row keeps (its reason_data keeps all).
+REASON_LENGTH = 500
+
+
+def _stored_reasons(given: Sequence[Given]) -> tuple[str, str | None]:
+    """What a row stores of ``given``: the English line, and the reasons as
+    data (None when the line is only own words)."""
+    return english(given)[:REASON_LENGTH], encode(given)
 
 
 class Base(DeclarativeBase):
@@ -113,7 +126,11 @@ class Comment(Base):
     root_id: Mapped[int | None] = mapped_column(ForeignKey("forum_comments.id"))
     depth: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(16))
-    moderation_reason: Mapped[str] = mapped_column(String(500), default="")
+    # Why it has its status: in English, and as codes and values (see
+    # forum_plugin.reasons) for showing in each reader's language. Both are
+    # written together through ``reasons``.
+    moderation_reason: Mapped[str] = mapped_column(String(REASON_LENGTH), default="")
+    reason_data: Mapped[str | None] = mapped_column(Text)
     author_id: Mapped[str | None] = mapped_column(String(64))
     author_name: Mapped[str] = mapped_column(String(100))
     author_email: Mapped[str | None] = mapped_column(String(254))
@@ -146,6 +163,15 @@ class Comment(Base):
     def is_reply(self) -> bool:
         return self.parent_id is not None
 
+    @property
+    def reasons(self) -> tuple[Given, ...]:
+        """Why the comment has its status (see :mod:`forum_plugin.reasons`)."""
+        return decode(self.reason_data, self.moderation_reason)
+
+    @reasons.setter
+    def reasons(self, given: Sequence[Given]) -> None:
+        self.moderation_reason, self.reason_data = _stored_reasons(given)
+
 
 class ModerationEvent(Base):
     """One entry of the append-only audit log: who moved a comment where, and why."""
@@ -168,7 +194,9 @@ class ModerationEvent(Base):
     action: Mapped[str] = mapped_column(String(32))
     from_status: Mapped[str | None] = mapped_column(String(16))
     to_status: Mapped[str] = mapped_column(String(16))
-    reason: Mapped[str] = mapped_column(String(500), default="")
+    # Why, in English and as codes and values, as on the comment.
+    reason: Mapped[str] = mapped_column(String(REASON_LENGTH), default="")
+    reason_data: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
     comment: Mapped[Comment] = relationship(lazy="raise")
@@ -177,6 +205,15 @@ class ModerationEvent(Base):
     def action_label(self) -> Phrase:
         """How the audit log names :attr:`action` (``forum_p(*event.action_label)``)."""
         return logged_as(self.action)
+
+    @property
+    def reasons(self) -> tuple[Given, ...]:
+        """Why (see :mod:`forum_plugin.reasons`); set it when the event is made."""
+        return decode(self.reason_data, self.reason)
+
+    @reasons.setter
+    def reasons(self, given: Sequence[Given]) -> None:
+        self.reason, self.reason_data = _stored_reasons(given)
 
 
 class AuditLogError(RuntimeError):

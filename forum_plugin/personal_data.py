@@ -10,6 +10,7 @@ record keep their shape.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,7 +19,7 @@ from typing import Any, Iterable
 from sqlalchemy import String, Table, delete, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
-from . import audit, bans
+from . import audit, bans, reasons
 from .forms import REPORT_REASONS
 from .models import Ban, BanKind, Base, Comment, Flag, MailAddress, ModerationEvent, Revision, Word, utcnow
 from .textmatch import case_blind, same_text
@@ -350,6 +351,23 @@ def _erase_bans(session: Session, person: Person) -> int:
     return changed
 
 
+def _erase_quoted_reasons(session: Session, scrub: Scrubber) -> int:
+    """Rewrite every text inside reasons stored as data (a ban's reason in
+    "banned email: …", a word) that quotes the person; the English lines
+    beside them are rewritten with the other free text."""
+
+    def rewrite(data: str) -> str | None:
+        return reasons.encode(reasons.scrub(reasons.decode(data, ""), scrub))
+
+    # As the JSON spells them (quotes and backslashes escaped).
+    needles = [json.dumps(needle, ensure_ascii=False)[1:-1] for needle in scrub.needles]
+    changed = 0
+    for name in (Comment.__tablename__, ModerationEvent.__tablename__):
+        table = Base.metadata.tables[name]
+        changed += _rewrite(session, table, table.c.reason_data, needles, rewrite)
+    return changed
+
+
 def _erase_quotes(session: Session, scrub: Scrubber) -> int:
     """Rewrite free text that quotes the person: moderators' and rules'
     reasons, ban labels, the names on word lists; their address wherever in
@@ -357,7 +375,7 @@ def _erase_quotes(session: Session, scrub: Scrubber) -> int:
     quoting = [Comment.moderation_reason, ModerationEvent.reason, Ban.reason, Ban.label, Flag.reason]
     if scrub.moderator:
         quoting.append(Word.created_by_name)
-    changed = 0
+    changed = _erase_quoted_reasons(session, scrub)
     for attribute in quoting:
         table = attribute.class_.__table__
         changed += _rewrite(session, table, table.c[attribute.key], scrub.needles, scrub)
@@ -401,12 +419,12 @@ def erase(session: Session, email: str, *, remove_bodies: bool = False, by: str 
         erasing = audit.Actor(None, by)
         session.add_all(
             audit.event(
-                erasing, AuditAction.ERASE, comment=comment_id, from_status=status, to_status=status, reason=reason
+                erasing, AuditAction.ERASE, comment=comment_id, from_status=status, to_status=status, why=(reason,)
             )
             for comment_id, status in statuses.items()
         )
         session.add(
-            audit.event(erasing, AuditAction.ERASE, reason=f"a person's data erased on request: {erased.summary()}")
+            audit.event(erasing, AuditAction.ERASE, why=(f"a person's data erased on request: {erased.summary()}",))
         )
         session.commit()
     except Exception:

@@ -10,15 +10,19 @@ about the author and the site arrives in a :class:`Context`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Callable, Sequence
 
 from . import reasons
 from .config import DEFAULT_SETTINGS
 from .models import Status
+from .reasons import Given
 from .vocabulary import N_
 
 TRUST_WINDOW_DAYS = 30
+# The same author posting the same text again within this is refused.
+DUPLICATE_WINDOW = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,7 @@ class Context:
     :ivar approved_before: the account's approved comments (0 without an account).
     :ivar rejected_recently: its comments rejected or marked spam in the last
         :data:`TRUST_WINDOW_DAYS` days.
-    :ivar duplicate: the same author posted the same text in the last 10 minutes.
+    :ivar duplicate: the same author posted the same text within :data:`DUPLICATE_WINDOW`.
     """
 
     mode: str = DEFAULT_SETTINGS.moderation
@@ -67,16 +71,21 @@ class Context:
 @dataclass(frozen=True)
 class Decision:
     """A status, the reasons moderators see, and what the reader is told (if
-    anything) instead of the usual "awaiting moderation"."""
+    anything) instead of the usual "awaiting moderation".
+
+    The built-in rules give :class:`~forum_plugin.reasons.Reason` values,
+    shown in each moderator's language; a host rule may give its own words
+    (a ``str``), shown as they are.
+    """
 
     status: Status
-    reasons: tuple[str, ...] = field(default_factory=tuple)
+    reasons: tuple[Given, ...] = ()
     reader_message: str | None = None
 
     @property
     def reason(self) -> str:
-        """The reasons as one line, as stored with the comment."""
-        return "; ".join(self.reasons)
+        """The reasons as one line in English, as stored with the comment."""
+        return reasons.english(self.reasons)
 
 
 Rule = Callable[[Draft, Context], "Decision | None"]
@@ -119,12 +128,9 @@ def banned_author(draft: Draft, context: Context) -> Decision | None:
     if context.ban is None:
         return None
     ban = context.ban
-    if ban.reason:
-        reason = reasons.BANNED_AUTHOR_BECAUSE % {"kind": ban.kind, "reason": ban.reason}
-    else:
-        reason = reasons.BANNED_AUTHOR % {"kind": ban.kind}
+    reason = reasons.banned_author(ban.kind, ban.reason)
     if context.ban_silent or ban.kind in ALWAYS_SILENT_BANS:
-        return Decision(Status.SPAM, (reasons.KEPT_AS_SPAM % {"reason": reason},))
+        return Decision(Status.SPAM, (reasons.kept_as_spam(reason),))
     return Decision(Status.REJECTED, (reason,), N_("Comments from you are not accepted on this site."))
 
 
@@ -134,7 +140,7 @@ def banned_word(draft: Draft, context: Context) -> Decision | None:
         return None
     return Decision(
         Status.REJECTED,
-        (reasons.BANNED_WORD % {"word": repr(word)},),
+        (reasons.banned_word(word),),
         N_("Your comment contains language this site does not accept, so it was not posted."),
     )
 
@@ -144,7 +150,7 @@ def duplicate(draft: Draft, context: Context) -> Decision | None:
         return None
     return Decision(
         Status.REJECTED,
-        (reasons.DUPLICATE,),
+        (reasons.duplicate(minutes=DUPLICATE_WINDOW // timedelta(minutes=1)),),
         N_("You already posted this comment a moment ago."),
     )
 
@@ -156,16 +162,14 @@ def trusted_author(draft: Draft, context: Context) -> Decision | None:
     if context.approved_before >= context.trust_after:
         return Decision(
             Status.APPROVED,
-            (reasons.TRUSTED_AUTHOR % {"approved": context.approved_before, "days": TRUST_WINDOW_DAYS},),
+            (reasons.trusted_author(context.approved_before, TRUST_WINDOW_DAYS),),
         )
     return None
 
 
 def too_many_links(draft: Draft, context: Context) -> Decision | None:
     if draft.links > context.max_links:
-        return Decision(
-            Status.PENDING, (reasons.held(reasons.TOO_MANY_LINKS, links=draft.links, limit=context.max_links),)
-        )
+        return Decision(Status.PENDING, (reasons.held(reasons.too_many_links(draft.links, context.max_links)),))
     return None
 
 
@@ -173,7 +177,7 @@ def suspect_word(draft: Draft, context: Context) -> Decision | None:
     word = _find_word(draft.body, context.suspect_words)
     if word is None:
         return None
-    return Decision(Status.PENDING, (reasons.held(reasons.SUSPECT_WORD, word=repr(word)),))
+    return Decision(Status.PENDING, (reasons.held(reasons.suspect_word(word)),))
 
 
 # Rules that refuse a comment outright; host rules run after these.

@@ -1,85 +1,291 @@
-"""Why a comment has its status: the texts the forum stores with it and in
+"""Why a comment has its status: the reasons the forum keeps with it and in
 the audit log.
 
-They are stored in English with their values filled in, so the database
-reads the same whatever language a moderator uses; :func:`parse` finds the
-text and the values again, so that the dashboard can show them translated
-(``forum_plugin.i18n.reason_text``). Reasons the forum did not write (a
-host's rule, a moderator's own words) are shown as they are.
+A reason the forum writes is a :class:`Reason`: a :class:`Code` and its
+values, stored as JSON (:func:`encode`) so that each reader sees it in their
+own language (:func:`render`), whatever language the moderator who caused it
+used. Its English line (:func:`english`) is stored beside it, for searching
+the database and for exports. A host rule's or a moderator's own words are
+a plain ``str``: kept and shown as they are.
 Pure: imports no Flask.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from functools import lru_cache
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Callable, Mapping, Sequence, Union, overload
 
 from .vocabulary import N_
 
-MODERATOR_AUTHOR = N_("author is a moderator")
-BANNED_AUTHOR = N_("banned %(kind)s")
-BANNED_AUTHOR_BECAUSE = N_("banned %(kind)s: %(reason)s")
-KEPT_AS_SPAM = N_("%(reason)s (kept silently as spam)")
-BANNED_WORD = N_("banned word: %(word)s")
-DUPLICATE = N_("duplicate of a comment by the same author in the last 10 minutes")
-TRUSTED_AUTHOR = N_("trusted: %(approved)s approved comments, none rejected in %(days)s days")
-HELD_BECAUSE = N_("held: %(reason)s")
-# How the reasons for holding a comment begin, as stored.
-HELD = HELD_BECAUSE % {"reason": ""}
-TOO_MANY_LINKS = N_("%(links)s links, limit %(limit)s")
-SUSPECT_WORD = N_("suspect word %(word)s")
-EVERY_COMMENT_REVIEWED = N_("every comment is reviewed first")
-POST_MODERATION = N_("published: post-moderation")
-REPORTED = N_("reported by %(count)s readers")
-DELETED_BY_AUTHOR = N_("deleted by the author")
 
-# Tried in this order: each before those that would also read it with a
-# value swallowing its words ("banned word: …" is no "banned <kind>").
-TEXTS: tuple[str, ...] = (
-    MODERATOR_AUTHOR,
-    KEPT_AS_SPAM,
-    BANNED_WORD,
-    BANNED_AUTHOR_BECAUSE,
-    BANNED_AUTHOR,
-    DUPLICATE,
-    TRUSTED_AUTHOR,
-    HELD_BECAUSE,
-    TOO_MANY_LINKS,
-    SUSPECT_WORD,
-    EVERY_COMMENT_REVIEWED,
-    POST_MODERATION,
-    REPORTED,
-    DELETED_BY_AUTHOR,
-)
+class Code(str, Enum):
+    """Each reason the forum writes; the value is what the JSON stores."""
 
-_VALUE = re.compile(r"%\((\w+)\)s")
+    MODERATOR_AUTHOR = "moderator_author"
+    BANNED_AUTHOR = "banned_author"
+    BANNED_AUTHOR_BECAUSE = "banned_author_because"
+    KEPT_AS_SPAM = "kept_as_spam"
+    BANNED_WORD = "banned_word"
+    DUPLICATE = "duplicate"
+    TRUSTED_AUTHOR = "trusted_author"
+    HELD = "held"
+    TOO_MANY_LINKS = "too_many_links"
+    SUSPECT_WORD = "suspect_word"
+    EVERY_COMMENT_REVIEWED = "every_comment_reviewed"
+    POST_MODERATION = "post_moderation"
+    REPORTED = "reported"
+    DELETED_BY_AUTHOR = "deleted_by_author"
+    CLEARED_REPORTS = "cleared_reports"
+    EDITED_BY_AUTHOR = "edited_by_author"
+    TEXT_EDITED = "text_edited"
 
 
-def held(text: str, **values: object) -> str:
-    """The stored reason for holding a comment: ``HELD`` and ``text`` filled in."""
-    return HELD_BECAUSE % {"reason": text % values}
+# The English text of each code, its msgid; values fill the %(name)s places.
+TEXTS: Mapping[Code, str] = {
+    Code.MODERATOR_AUTHOR: N_("author is a moderator"),
+    Code.BANNED_AUTHOR: N_("banned %(kind)s"),
+    Code.BANNED_AUTHOR_BECAUSE: N_("banned %(kind)s: %(reason)s"),
+    Code.KEPT_AS_SPAM: N_("%(reason)s (kept silently as spam)"),
+    Code.BANNED_WORD: N_("banned word: %(word)s"),
+    Code.DUPLICATE: N_("duplicate of a comment by the same author in the last %(minutes)s minutes"),
+    Code.TRUSTED_AUTHOR: N_("trusted: %(approved)s approved comments, none rejected in %(days)s days"),
+    Code.HELD: N_("held: %(reason)s"),
+    Code.TOO_MANY_LINKS: N_("%(links)s links, limit %(limit)s"),
+    Code.SUSPECT_WORD: N_("suspect word %(word)s"),
+    Code.EVERY_COMMENT_REVIEWED: N_("every comment is reviewed first"),
+    Code.POST_MODERATION: N_("published: post-moderation"),
+    Code.REPORTED: N_("reported by %(count)s readers"),
+    Code.DELETED_BY_AUTHOR: N_("deleted by the author"),
+    Code.CLEARED_REPORTS: N_("cleared %(count)s reports"),
+    Code.EDITED_BY_AUTHOR: N_("edited by the author"),
+    Code.TEXT_EDITED: N_("text edited"),
+}
+
+# Values that are words found in a comment: shown quoted, so that a word's
+# edges (and any spaces in a phrase) can be seen.
+QUOTED = frozenset({"word"})
+# Reasons in one line are joined by this, in every language.
+SEPARATOR = "; "
+
+Value = Union[str, int, "Reason"]
 
 
-def why_held(reason: str) -> str:
-    """A stored reason as read after the words "Why held:"."""
-    return reason.removeprefix(HELD)
+@dataclass(frozen=True)
+class Reason:
+    """A reason the forum wrote: its code and the values its text needs.
+
+    A value is a number, a word, a person's own words (a ban's reason), or
+    another reason (what was held, which ban kept a comment as spam).
+    """
+
+    code: Code
+    values: Mapping[str, Value] = field(default_factory=dict)
+
+    def __hash__(self) -> int:
+        return hash((self.code, tuple(sorted(self.values.items()))))
 
 
-@lru_cache(maxsize=None)
-def _pattern(text: str) -> re.Pattern[str]:
-    parts = _VALUE.split(text)
-    # split() alternates literal text and value names.
-    return re.compile(
-        "".join(re.escape(part) if n % 2 == 0 else f"(?P<{part}>.+?)" for n, part in enumerate(parts)),
-        re.DOTALL,
-    )
+# A reason as given: one the forum wrote, or someone's own words.
+Given = Union[Reason, str]
 
 
-def parse(stored: str) -> tuple[str, dict[str, str]] | None:
-    """The text ``stored`` was written from and its values, or None when the
-    forum did not write it."""
-    for text in TEXTS:
-        found = _pattern(text).fullmatch(stored)
-        if found:
-            return text, found.groupdict()
-    return None
+def _reason(code: Code, **values: Value) -> Reason:
+    return Reason(code, values)
+
+
+MODERATOR_AUTHOR = _reason(Code.MODERATOR_AUTHOR)
+EVERY_COMMENT_REVIEWED = _reason(Code.EVERY_COMMENT_REVIEWED)
+POST_MODERATION = _reason(Code.POST_MODERATION)
+DELETED_BY_AUTHOR = _reason(Code.DELETED_BY_AUTHOR)
+EDITED_BY_AUTHOR = _reason(Code.EDITED_BY_AUTHOR)
+TEXT_EDITED = _reason(Code.TEXT_EDITED)
+
+
+def banned_author(kind: str, reason: str = "") -> Reason:
+    """The author is banned (by ``kind``), for the moderator's ``reason`` if they gave one."""
+    if reason:
+        return _reason(Code.BANNED_AUTHOR_BECAUSE, kind=kind, reason=reason)
+    return _reason(Code.BANNED_AUTHOR, kind=kind)
+
+
+def kept_as_spam(reason: Given) -> Reason:
+    """``reason`` refuses the comment, which is kept as spam without telling its author."""
+    return _reason(Code.KEPT_AS_SPAM, reason=reason)
+
+
+def banned_word(word: str) -> Reason:
+    return _reason(Code.BANNED_WORD, word=word)
+
+
+def duplicate(minutes: int) -> Reason:
+    """The same author posted the same text in the last ``minutes``."""
+    return _reason(Code.DUPLICATE, minutes=minutes)
+
+
+def trusted_author(approved: int, days: int) -> Reason:
+    return _reason(Code.TRUSTED_AUTHOR, approved=approved, days=days)
+
+
+def held(reason: Given) -> Reason:
+    """The comment waits for a moderator because of ``reason``."""
+    return _reason(Code.HELD, reason=reason)
+
+
+def too_many_links(links: int, limit: int) -> Reason:
+    return _reason(Code.TOO_MANY_LINKS, links=links, limit=limit)
+
+
+def suspect_word(word: str) -> Reason:
+    return _reason(Code.SUSPECT_WORD, word=word)
+
+
+def reported(count: int) -> Reason:
+    """``count`` readers reported the comment, which went back to the queue."""
+    return _reason(Code.REPORTED, count=count)
+
+
+def cleared_reports(count: int) -> Reason:
+    """An approval answered ``count`` open reports."""
+    return _reason(Code.CLEARED_REPORTS, count=count)
+
+
+# gettext(text, **values): ``text`` in the reader's language with the values in.
+Translate = Callable[..., str]
+
+
+def _untranslated(text: str, **values: object) -> str:
+    return text % values if values else text
+
+
+def _shown(name: str, value: Value, gettext: Translate) -> str | int:
+    if isinstance(value, Reason):
+        return _one(value, gettext)
+    return repr(value) if name in QUOTED else value
+
+
+def _one(reason: Given, gettext: Translate) -> str:
+    if isinstance(reason, str):
+        return reason
+    values = {name: _shown(name, value, gettext) for name, value in reason.values.items()}
+    return gettext(TEXTS[reason.code], **values)
+
+
+def render(reasons: Sequence[Given], gettext: Translate) -> str:
+    """``reasons`` as one line, each translated by ``gettext`` with its
+    values (and the reasons among them) in; own words as they are."""
+    return SEPARATOR.join(_one(reason, gettext) for reason in reasons)
+
+
+def english(reasons: Sequence[Given]) -> str:
+    """``reasons`` as one line in English: what the text columns store."""
+    return render(reasons, _untranslated)
+
+
+# How the English line of a held comment begins.
+HELD_PREFIX = TEXTS[Code.HELD] % {"reason": ""}
+
+
+def _without_held(reason: Given) -> Given:
+    if isinstance(reason, str):
+        return reason.removeprefix(HELD_PREFIX)
+    inner = reason.values.get("reason") if reason.code == Code.HELD else None
+    return inner if isinstance(inner, (Reason, str)) else reason
+
+
+# A str is a Sequence[str] too; the first signature takes it, as at run time.
+@overload
+def why_held(reasons: str) -> str: ...  # type: ignore[overload-overlap]
+@overload
+def why_held(reasons: Sequence[Given]) -> tuple[Given, ...]: ...
+def why_held(reasons: str | Sequence[Given]) -> str | tuple[Given, ...]:
+    """Jinja filter ``forum_why_held``: reasons as read after the words
+    "Why held:", without the "held" that begins them (in own words too: a
+    host rule may have written "held: …" itself)."""
+    if isinstance(reasons, str):
+        return reasons.removeprefix(HELD_PREFIX)
+    return tuple(_without_held(reason) if n == 0 else reason for n, reason in enumerate(reasons))
+
+
+def _as_json(reason: Given) -> object:
+    if isinstance(reason, str):
+        return reason
+    values = {name: _as_json(v) if isinstance(v, Reason) else v for name, v in reason.values.items()}
+    return {"code": reason.code.value, **values}
+
+
+def encode(reasons: Sequence[Given]) -> str | None:
+    """``reasons`` as stored in a ``reason_data`` column: a JSON list of own
+    words (strings) and reasons (``{"code": …, value names: values}``,
+    values nested the same way). None when the English line says it all:
+    no reasons, or only own words."""
+    if all(isinstance(reason, str) for reason in reasons):
+        return None
+    return json.dumps([_as_json(reason) for reason in reasons], ensure_ascii=False, separators=(",", ":"))
+
+
+class Unreadable(ValueError):
+    """Stored reasons this version cannot read: a code it does not know, or
+    values other than its text's."""
+
+
+_PLACE = re.compile(r"%\((\w+)\)s")
+
+
+def _reason_from_json(item: Mapping[str, object]) -> Reason:
+    try:
+        code = Code(item.get("code"))
+    except ValueError:
+        raise Unreadable(repr(item.get("code"))) from None
+    values: dict[str, Value] = {}
+    for name, value in item.items():
+        if name == "code":
+            continue
+        if isinstance(value, dict):
+            values[name] = _reason_from_json(value)
+        elif isinstance(value, (str, int)) and not isinstance(value, bool):
+            values[name] = value
+        else:
+            raise Unreadable(repr(value))
+    if set(values) != set(_PLACE.findall(TEXTS[code])):
+        raise Unreadable(f"{code.value} with {sorted(values)}")
+    return Reason(code, values)
+
+
+def _from_json(item: object) -> Given:
+    if isinstance(item, str):
+        return item
+    if isinstance(item, dict):
+        return _reason_from_json(item)
+    raise Unreadable(repr(item))
+
+
+def decode(data: str | None, line: str) -> tuple[Given, ...]:
+    """The reasons stored as ``data`` (see :func:`encode`) beside the English
+    ``line``; the line itself, as own words, when there is no data (free
+    text, rows older than reason codes) or it cannot be read."""
+    if data:
+        try:
+            items = json.loads(data)
+            if isinstance(items, list):
+                return tuple(_from_json(item) for item in items)
+        except ValueError:  # not JSON, or Unreadable
+            pass
+    return (line,) if line else ()
+
+
+def _scrub_reason(reason: Reason, rewrite: Callable[[str], str]) -> Reason:
+    def each(value: Value) -> Value:
+        if isinstance(value, Reason):
+            return _scrub_reason(value, rewrite)
+        return rewrite(value) if isinstance(value, str) else value
+
+    return Reason(reason.code, {name: each(value) for name, value in reason.values.items()})
+
+
+def scrub(reasons: Sequence[Given], rewrite: Callable[[str], str]) -> tuple[Given, ...]:
+    """``reasons`` with ``rewrite`` applied to every text in them (own
+    words, words, the texts of nested reasons): for erasing a person."""
+    return tuple(rewrite(r) if isinstance(r, str) else _scrub_reason(r, rewrite) for r in reasons)

@@ -34,9 +34,8 @@ from .edits import (
     may_author_change,
     refuse_edit,
 )
-from .moderation import ACTIONS, CLEARED_REPORTS, REMOVED, approve, moderate, reject
+from .moderation import ACTIONS, REMOVED, approve, moderate, reject
 from .posting import (
-    DUPLICATE_WINDOW,
     PARENT_NOT_AVAILABLE,
     FormUsed,
     ParentError,
@@ -55,8 +54,6 @@ from .unrendered import unrendered_html
 __all__ = [
     "ACTIONS",
     "AUTHOR_CHANGEABLE",
-    "CLEARED_REPORTS",
-    "DUPLICATE_WINDOW",
     "PARENT_NOT_AVAILABLE",
     "POLICY",
     "READERS",

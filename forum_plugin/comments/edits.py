@@ -9,7 +9,7 @@ from typing import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import markup, policy, signals
+from .. import markup, policy, reasons, signals
 from ..audit import Actor, comment_event
 from ..config import Settings
 from ..models import Comment, ModerationEvent, Revision, Status
@@ -87,7 +87,7 @@ def _replace_text(session: Session, comment: Comment, body: str, body_html: str,
 def edit(session: Session, comment: Comment, body: str, *, by: Actor, sanitizer: str) -> None:
     """A moderator's new text for a comment; the old one is kept as a revision."""
     _replace_text(session, comment, body, markup.render(body, sanitizer), by)
-    session.add(comment_event(comment, by, AuditAction.EDIT, comment.status, "text edited"))
+    session.add(comment_event(comment, by, AuditAction.EDIT, comment.status, (reasons.TEXT_EDITED,)))
     session.commit()
     send(signals.comment_edited, comment)
 
@@ -117,12 +117,12 @@ def author_edit(
     author = Actor(draft.author_id, draft.author_name)
     published = comment.status == Status.APPROVED
     if published and decision.status in REMOVED:
-        session.add(comment_event(comment, author, AuditAction.AUTHOR_EDIT_REFUSED, comment.status, decision.reason))
+        session.add(comment_event(comment, author, AuditAction.AUTHOR_EDIT_REFUSED, comment.status, decision.reasons))
     elif published and decision.status == Status.PENDING:
         comment.edit_pending = True
         comment.pending_markdown = draft.body
         comment.pending_html = body_html
-        session.add(comment_event(comment, author, AuditAction.AUTHOR_EDIT_HELD, comment.status, decision.reason))
+        session.add(comment_event(comment, author, AuditAction.AUTHOR_EDIT_HELD, comment.status, decision.reasons))
     else:
         _replace_text(session, comment, draft.body, body_html, author)
         from_status = comment.status
@@ -130,11 +130,11 @@ def author_edit(
         # ban, or an edit sent from another address, does not).
         if decision.status != from_status and from_status != Status.SPAM:
             comment.status = decision.status.value
-            comment.moderation_reason = decision.reason[:500]
+            comment.reasons = decision.reasons
             adjust_counts(session, comment.thread_id, from_status, comment.status)
         session.add(
             comment_event(
-                comment, author, AuditAction.AUTHOR_EDIT, from_status, "edited by the author; " + decision.reason
+                comment, author, AuditAction.AUTHOR_EDIT, from_status, (reasons.EDITED_BY_AUTHOR, *decision.reasons)
             )
         )
     session.commit()
@@ -161,7 +161,7 @@ def _settle_edit(session: Session, comment: Comment, by: Actor, accepted: bool) 
     comment.edit_pending = False
     comment.pending_markdown = comment.pending_html = None
     session.add(
-        comment_event(comment, by, AuditAction.ACCEPT_EDIT if accepted else AuditAction.REFUSE_EDIT, comment.status, "")
+        comment_event(comment, by, AuditAction.ACCEPT_EDIT if accepted else AuditAction.REFUSE_EDIT, comment.status, ())
     )
     session.commit()
     if accepted:

@@ -9,17 +9,16 @@ from blinker import Signal
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from .. import signals
+from .. import reasons, signals
 from ..audit import Actor, comment_event
 from ..models import Comment, Flag, ModerationEvent, Status, utcnow
+from ..reasons import Given
 from ..vocabulary import Action, AuditAction
 from .counts import adjust_counts
 from .signalling import send
 from .unrendered import render_if_unrendered
 
 REMOVED = tuple(status for status in Status if status.removed)
-# Stored in an audit event's reason when an approval answers readers' reports.
-CLEARED_REPORTS = "cleared %(count)s reports"
 
 # The actions by value, for views checking what a form asks for.
 ACTIONS: dict[str, Status | None] = {action.value: action.target for action in Action}
@@ -78,15 +77,12 @@ def _clear_reports(session: Session, comments: Sequence[Comment]) -> dict[int, i
     return counts
 
 
-def _with_cleared(reason: str, cleared: int) -> str:
-    if not cleared:
-        return reason
-    note = CLEARED_REPORTS % {"count": cleared}
-    return f"{reason}; {note}" if reason else note
+def _with_cleared(why: tuple[Given, ...], cleared: int) -> tuple[Given, ...]:
+    return (*why, reasons.cleared_reports(cleared)) if cleared else why
 
 
 def move(
-    session: Session, moves: Sequence[tuple[Comment, Status]], action: Action | AuditAction, by: Actor, reason: str
+    session: Session, moves: Sequence[tuple[Comment, Status]], action: Action | AuditAction, by: Actor, reason: Given
 ) -> list[Comment]:
     """Move each comment to its status, with audit events and counts, in one transaction.
 
@@ -94,6 +90,7 @@ def move(
     cleared (and the event says how many), and only new ones count toward
     the threshold again.
     """
+    why = (reason,) if reason else ()
     moving = [(comment, to_status) for comment, to_status in moves if comment.status != to_status]
     cleared = _clear_reports(session, [c for c, to_status in moving if to_status == Status.APPROVED])
     for comment, to_status in moving:
@@ -101,9 +98,9 @@ def move(
         if from_status in REMOVED and to_status not in REMOVED:
             render_if_unrendered(comment)
         comment.status = to_status.value
-        if reason:
-            comment.moderation_reason = reason[:500]
-        session.add(comment_event(comment, by, action, from_status, _with_cleared(reason, cleared.get(comment.id, 0))))
+        if why:
+            comment.reasons = why
+        session.add(comment_event(comment, by, action, from_status, _with_cleared(why, cleared.get(comment.id, 0))))
         adjust_counts(session, comment.thread_id, from_status, to_status.value)
     session.commit()
     for comment, to_status in moving:
@@ -113,10 +110,11 @@ def move(
 
 
 def moderate(
-    session: Session, comments: Sequence[Comment], action: Action | str, *, by: Actor, reason: str = ""
+    session: Session, comments: Sequence[Comment], action: Action | str, *, by: Actor, reason: Given = ""
 ) -> list[Comment]:
     """Apply ``action`` (an :class:`~forum_plugin.vocabulary.Action` or its
-    value) to ``comments`` in one transaction.
+    value) to ``comments`` in one transaction, for ``reason`` (a moderator's
+    own words, or one the forum wrote) if given.
 
     Comments already where the action would put them are left alone, as is
     "restore" on a comment that was never removed. Returns those changed.

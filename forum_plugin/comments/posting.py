@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import ipaddress
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Sequence
 
 from sqlalchemy import select
@@ -23,8 +22,6 @@ from .counts import adjust_counts
 from .signalling import send
 from .threads import thread_for_post
 from .unrendered import unrendered_html
-
-DUPLICATE_WINDOW = timedelta(minutes=10)
 
 PARENT_NOT_AVAILABLE = lazy_gettext("The comment you are replying to is not available.")
 
@@ -83,7 +80,7 @@ def policy_context(session: Session, draft: policy.Draft, settings: Settings) ->
     if draft.ip_hash is not None or draft.author_id is not None:
         recent = session.scalars(
             select(Comment.body_markdown)
-            .where(same_author, Comment.created_at > now - DUPLICATE_WINDOW)
+            .where(same_author, Comment.created_at > now - policy.DUPLICATE_WINDOW)
             .order_by(Comment.id.desc())
             .limit(20)
         )
@@ -167,7 +164,7 @@ def post(
         root_id=(parent.root_id or parent.id) if parent else None,
         depth=parent.depth + 1 if parent else 0,
         status=decision.status.value,
-        moderation_reason=decision.reason[:500],
+        reasons=decision.reasons,
         author_id=draft.author_id,
         author_name=draft.author_name,
         author_email=draft.author_email,
@@ -190,7 +187,7 @@ def post(
         if form_nonce is not None and form_used(session, form_nonce):
             raise FormUsed(form_nonce) from None
         raise
-    session.add(comment_event(comment, POLICY, AuditAction.POST, None, comment.moderation_reason))
+    session.add(comment_event(comment, POLICY, AuditAction.POST, None, decision.reasons))
     session.commit()
     send(signals.comment_posted, comment)
     if comment.status == Status.APPROVED:

@@ -48,7 +48,7 @@ def report(session: Session, comment: Comment, *, reporter: str, reason: str, th
             [(comment, Status.PENDING)],
             AuditAction.REPORT,
             READERS,
-            reasons.REPORTED % {"count": comment.flag_count},
+            reasons.reported(comment.flag_count),
         )
         return True
     return False

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import flask_babel
 from babel import Locale
@@ -199,14 +199,8 @@ def page_language() -> str:
     return SOURCE_LANGUAGE
 
 
-def reason_text(stored: str) -> str:
-    """Jinja filter ``forum_reason``: a stored moderation reason in the
-    reader's language, values and all; one the forum did not write (a host
-    rule's, a moderator's words) as it is."""
-    if not babel_active():
-        return stored
-    found = reasons.parse(stored)
-    if found is None:
-        return stored
-    text, values = found
-    return gettext(text, **{name: reason_text(value) for name, value in values.items()})
+def reason_text(given: str | Sequence[reasons.Given]) -> str:
+    """Jinja filter ``forum_reason``: reasons (a row's ``reasons``) in the
+    reader's language, values and all; own words (a host rule's, a
+    moderator's), and a line of text, as they are."""
+    return given if isinstance(given, str) else reasons.render(given, gettext)

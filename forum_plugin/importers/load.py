@@ -163,7 +163,7 @@ def load(
         )
         session.add(comment)
         session.add(
-            audit.event(audit.IMPORTER, AuditAction.IMPORT, comment=comment, to_status=item.status, reason=reason)
+            audit.event(audit.IMPORTER, AuditAction.IMPORT, comment=comment, to_status=item.status, why=(reason,))
         )
         if item.origin in has_children:
             session.flush()

@@ -1,0 +1,224 @@
+"""Reason codes: the reasons of comments and audit entries kept as codes and values beside their English line.
+
+The English lines written so far are read back with the parser the forum
+used to translate them at display time (frozen here as release 0003 had
+it), and stored as JSON in the new ``reason_data`` columns wherever the
+forum wrote them; a host rule's or a moderator's own words stay text only.
+A line is converted only when the JSON gives back exactly the same line.
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-12-09
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+# Each table with reasons, and the column of its English line.
+REASON_LINES = {"forum_comments": "moderation_reason", "forum_moderation_events": "reason"}
+ROWS_AT_ONCE = 500
+
+# The texts as release 0003 stored them.
+MODERATOR_AUTHOR = "author is a moderator"
+BANNED_AUTHOR = "banned %(kind)s"
+BANNED_AUTHOR_BECAUSE = "banned %(kind)s: %(reason)s"
+KEPT_AS_SPAM = "%(reason)s (kept silently as spam)"
+BANNED_WORD = "banned word: %(word)s"
+DUPLICATE = "duplicate of a comment by the same author in the last 10 minutes"
+TRUSTED_AUTHOR = "trusted: %(approved)s approved comments, none rejected in %(days)s days"
+HELD_BECAUSE = "held: %(reason)s"
+TOO_MANY_LINKS = "%(links)s links, limit %(limit)s"
+SUSPECT_WORD = "suspect word %(word)s"
+EVERY_COMMENT_REVIEWED = "every comment is reviewed first"
+POST_MODERATION = "published: post-moderation"
+REPORTED = "reported by %(count)s readers"
+DELETED_BY_AUTHOR = "deleted by the author"
+
+# Tried in this order: each before those that would also read it with a
+# value swallowing its words ("banned word: …" is no "banned <kind>").
+TEXTS: tuple[str, ...] = (
+    MODERATOR_AUTHOR,
+    KEPT_AS_SPAM,
+    BANNED_WORD,
+    BANNED_AUTHOR_BECAUSE,
+    BANNED_AUTHOR,
+    DUPLICATE,
+    TRUSTED_AUTHOR,
+    HELD_BECAUSE,
+    TOO_MANY_LINKS,
+    SUSPECT_WORD,
+    EVERY_COMMENT_REVIEWED,
+    POST_MODERATION,
+    REPORTED,
+    DELETED_BY_AUTHOR,
+)
+
+_VALUE = re.compile(r"%\((\w+)\)s")
+
+
+def _pattern(text: str) -> re.Pattern[str]:
+    parts = _VALUE.split(text)
+    # split() alternates literal text and value names.
+    return re.compile(
+        "".join(re.escape(part) if n % 2 == 0 else f"(?P<{part}>.+?)" for n, part in enumerate(parts)),
+        re.DOTALL,
+    )
+
+
+_PATTERNS = {text: _pattern(text) for text in TEXTS}
+
+
+def parse(stored: str) -> tuple[str, dict[str, str]] | None:
+    """The text ``stored`` was written from and its values, or None when the
+    forum did not write it."""
+    for text in TEXTS:
+        found = _PATTERNS[text].fullmatch(stored)
+        if found:
+            return text, found.groupdict()
+    return None
+
+
+# The code each text became, and the values the text had written out.
+CODES = {
+    MODERATOR_AUTHOR: "moderator_author",
+    BANNED_AUTHOR: "banned_author",
+    BANNED_AUTHOR_BECAUSE: "banned_author_because",
+    KEPT_AS_SPAM: "kept_as_spam",
+    BANNED_WORD: "banned_word",
+    DUPLICATE: "duplicate",
+    TRUSTED_AUTHOR: "trusted_author",
+    HELD_BECAUSE: "held",
+    TOO_MANY_LINKS: "too_many_links",
+    SUSPECT_WORD: "suspect_word",
+    EVERY_COMMENT_REVIEWED: "every_comment_reviewed",
+    POST_MODERATION: "post_moderation",
+    REPORTED: "reported",
+    DELETED_BY_AUTHOR: "deleted_by_author",
+}
+FIXED_VALUES: dict[str, dict[str, Any]] = {DUPLICATE: {"minutes": 10}}
+# Written around another line: the comment's own reasons, or the moderator's.
+EDITED_BY_AUTHOR = ("edited by the author; ", {"code": "edited_by_author"})
+CLEARED_REPORTS = re.compile(r"(?:(?P<reason>.+); )?cleared (?P<count>\d+) reports", re.DOTALL)
+TEXT_EDITED = ("text edited", {"code": "text_edited"})
+NUMBERS = frozenset({"approved", "days", "links", "limit", "count"})
+# Codes whose "reason" is another reason (else it is a moderator's words).
+WRAPPING = frozenset({"held", "kept_as_spam"})
+
+
+class Unread(ValueError):
+    """A value that is not what the forum wrote there."""
+
+
+def _value(code: str, name: str, text: str) -> Any:
+    if name in NUMBERS:
+        if not text.isdigit():
+            raise Unread(text)
+        return int(text)
+    if name == "word":
+        try:
+            word = ast.literal_eval(text)
+        except (ValueError, SyntaxError):
+            raise Unread(text) from None
+        if not isinstance(word, str):
+            raise Unread(text)
+        return word
+    if name == "reason" and code in WRAPPING:
+        return _one(text)
+    return text
+
+
+def _one(line: str) -> Any:
+    """One reason as JSON data: a dict for what the forum wrote, else the line."""
+    found = parse(line)
+    if found is None:
+        return TEXT_EDITED[1] if line == TEXT_EDITED[0] else line
+    text, values = found
+    code = CODES[text]
+    try:
+        converted = {name: _value(code, name, value) for name, value in values.items()}
+    except Unread:
+        return line
+    return {"code": code, **FIXED_VALUES.get(text, {}), **converted}
+
+
+def _reasons(line: str) -> list[Any]:
+    if line.startswith(EDITED_BY_AUTHOR[0]):
+        return [EDITED_BY_AUTHOR[1], _one(line.removeprefix(EDITED_BY_AUTHOR[0]))]
+    cleared = CLEARED_REPORTS.fullmatch(line)
+    if cleared:
+        before = [_one(cleared["reason"])] if cleared["reason"] else []
+        return [*before, {"code": "cleared_reports", "count": int(cleared["count"])}]
+    return [_one(line)]
+
+
+_TEXT_OF = {code: text for text, code in CODES.items()} | {
+    "duplicate": "duplicate of a comment by the same author in the last %(minutes)s minutes",
+    "edited_by_author": "edited by the author",
+    "cleared_reports": "cleared %(count)s reports",
+    "text_edited": "text edited",
+}
+
+
+def _english(reason: Any) -> str:
+    if isinstance(reason, str):
+        return reason
+    values = {
+        name: _english(value) if isinstance(value, dict) else repr(value) if name == "word" else value
+        for name, value in reason.items()
+        if name != "code"
+    }
+    return _TEXT_OF[reason["code"]] % values
+
+
+def reason_data(line: str) -> str | None:
+    """The JSON for a stored English line, as the forum now writes it; None
+    when the forum did not write the line or the JSON would not give it back."""
+    reasons = _reasons(line)
+    if all(isinstance(reason, str) for reason in reasons) or "; ".join(map(_english, reasons)) != line:
+        return None
+    return json.dumps(reasons, ensure_ascii=False, separators=(",", ":"))
+
+
+def _convert(bind: sa.engine.Connection, name: str, line_column: str) -> None:
+    """Give each row of table ``name`` the JSON for its line, some rows at a time."""
+    rows = sa.table(name, sa.column("id", sa.Integer()), sa.column(line_column), sa.column("reason_data"))
+    line = rows.c[line_column]
+    fill = sa.update(rows).where(rows.c.id == sa.bindparam("row_id")).values(reason_data=sa.bindparam("data"))
+    after = 0
+    while True:
+        batch = bind.execute(
+            sa.select(rows.c.id, line).where(rows.c.id > after, line != "").order_by(rows.c.id).limit(ROWS_AT_ONCE)
+        ).all()
+        if not batch:
+            return
+        filled = [{"row_id": row_id, "data": reason_data(text)} for row_id, text in batch]
+        filled = [row for row in filled if row["data"] is not None]
+        if filled:
+            bind.execute(fill, filled)
+        after = batch[-1][0]
+
+
+def upgrade() -> None:
+    for name in REASON_LINES:
+        with op.batch_alter_table(name) as batch_op:
+            batch_op.add_column(sa.Column("reason_data", sa.Text(), nullable=True))
+    for name, line_column in REASON_LINES.items():
+        _convert(op.get_bind(), name, line_column)
+
+
+def downgrade() -> None:
+    for name in REASON_LINES:
+        with op.batch_alter_table(name) as batch_op:
+            batch_op.drop_column("reason_data")
