@@ -6,7 +6,7 @@ import ipaddress
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Sequence
+from typing import Callable, Sequence
 
 from flask import current_app
 from sqlalchemy import and_, delete, distinct, func, or_, select
@@ -42,7 +42,7 @@ def email_domain(email: str | None) -> str | None:
 _DOMAIN = re.compile(r"[^\s@.]+(?:\.[^\s@.]+)+")
 
 
-def normalize(kind: BanKind, value: str, hash_ip) -> str:
+def normalize(kind: BanKind, value: str, hash_ip: Callable[[str], str | None]) -> str:
     """The stored form of a ban's value: lower-cased addresses, hashed IPs."""
     value = value.strip()
     if not value:
@@ -57,7 +57,10 @@ def normalize(kind: BanKind, value: str, hash_ip) -> str:
             raise BanError(gettext("%(value)s is not a domain name like example.org.", value=repr(value)))
         return domain
     if kind is BanKind.IP:
-        return hash_ip(ip_address(value))
+        hashed = hash_ip(ip_address(value))
+        if hashed is None:  # ip_address() has checked it: every address hashes
+            raise BanError(gettext("%(value)s is not an IP address.", value=repr(value)))
+        return hashed
     return value
 
 
@@ -223,13 +226,13 @@ def matching(
 ) -> BanMatch | None:
     """The ban in force that covers an author, if any, in one statement."""
     now = now or utcnow()
-    wanted = [
+    candidates = [
         (BanKind.EMAIL, (email or "").lower()),
         (BanKind.DOMAIN, email_domain(email)),
         (BanKind.ACCOUNT, account_id),
         (BanKind.IP, ip_hash),
     ]
-    wanted = [(kind, value) for kind, value in wanted if value]
+    wanted = [(kind, value) for kind, value in candidates if value]
     wanted += [(kind, forget_value(kind.value, value)) for kind, value in wanted if kind in PERSONAL_KINDS]
     conditions = [and_(Ban.kind == kind.value, Ban.value == value) for kind, value in wanted]
     if not conditions:

@@ -10,7 +10,7 @@ its default bind.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Sequence
+from typing import Any, Sequence
 
 from sqlalchemy import (
     Boolean,
@@ -25,7 +25,8 @@ from sqlalchemy import (
     false,
 )
 from sqlalchemy.dialects import mysql
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column, relationship
 
 from .reasons import Given, decode, encode, english
 
@@ -67,7 +68,8 @@ def _stored_reasons(given: Sequence[Given]) -> tuple[str, str | None]:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    __table_args__ = {"mysql_charset": "utf8mb4"}
+    # A table's own indexes come first in a subclass's tuple, then these options.
+    __table_args__: tuple[Any, ...] | dict[str, Any] = {"mysql_charset": "utf8mb4"}
 
 
 class Thread(Base):
@@ -222,7 +224,7 @@ class AuditLogError(RuntimeError):
 
 @event.listens_for(ModerationEvent, "before_update")
 @event.listens_for(ModerationEvent, "before_delete")
-def _refuse_rewriting_history(mapper, connection, target: ModerationEvent) -> None:
+def _refuse_rewriting_history(mapper: Mapper[ModerationEvent], connection: Connection, target: ModerationEvent) -> None:
     raise AuditLogError(f"moderation event #{target.id} is part of the audit log and cannot be changed")
 
 

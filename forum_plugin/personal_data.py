@@ -14,14 +14,15 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, NamedTuple
 
-from sqlalchemy import String, Table, delete, func, or_, select, update
+from sqlalchemy import Column, ColumnElement, String, Table, delete, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from . import audit, bans, reasons
 from .forms import REPORT_REASONS
 from .models import Ban, BanKind, Base, Comment, Flag, MailAddress, ModerationEvent, Revision, Word, utcnow
+from .sql import changed_rows
 from .textmatch import case_blind, same_text
 from .vocabulary import AuditAction
 
@@ -53,12 +54,21 @@ class Person:
         return [f"account:{account}" for account in self.account_ids] + [f"ip:{ip}" for ip in self.ip_hashes]
 
 
+class _Written(NamedTuple):
+    """Who wrote one comment, as :func:`find` gathers them."""
+
+    id: int
+    author_id: str | None
+    author_name: str
+    ip_hash: str | None
+
+
 def find(session: Session, email: str) -> Person:
     """The person who wrote under ``email``, and everything their accounts wrote."""
     email = email.strip().lower()
     columns = (Comment.id, Comment.author_id, Comment.author_name, Comment.ip_hash)
     rows = [
-        row
+        _Written(row.id, row.author_id, row.author_name, row.ip_hash)
         for row in session.execute(
             select(*columns, Comment.author_email).where(case_blind(Comment.author_email, email))
         )
@@ -67,7 +77,7 @@ def find(session: Session, email: str) -> Person:
     accounts = sorted({row.author_id for row in rows if row.author_id})
     names = {row.author_name for row in rows}
     if accounts:
-        rows += session.execute(select(*columns).where(Comment.author_id.in_(accounts))).all()
+        rows += [_Written(*row) for row in session.execute(select(*columns).where(Comment.author_id.in_(accounts)))]
         names |= {row.author_name for row in rows}
         for column, owner in (
             (ModerationEvent.actor_name, ModerationEvent.actor_id),
@@ -84,7 +94,7 @@ def find(session: Session, email: str) -> Person:
     )
 
 
-def _bans_on(person: Person):
+def _bans_on(person: Person) -> ColumnElement[bool]:
     conditions = [(Ban.kind == BanKind.EMAIL.value) & (Ban.value == person.email)]
     if person.account_ids:
         conditions.append((Ban.kind == BanKind.ACCOUNT.value) & Ban.value.in_(person.account_ids))
@@ -250,7 +260,9 @@ class Scrubber:
         return self._address.sub(ERASED_ADDRESS, text)
 
 
-def _rewrite(session: Session, table: Table, column, needles: Iterable[str], rewrite) -> int:
+def _rewrite(
+    session: Session, table: Table, column: Column[Any], needles: Iterable[str], rewrite: Callable[[str], str | None]
+) -> int:
     """Rewrite ``column`` of every row of ``table`` that mentions a needle;
     found in SQL, changed in Python (case-blind and word-bounded on every
     database alike). Returns how many rows changed."""
@@ -281,24 +293,25 @@ def _erase_comments(session: Session, person: Person, remove_bodies: bool) -> in
     }
     if remove_bodies:
         values.update(body_markdown=REMOVED_BODY, body_html=REMOVED_HTML)
-    return session.execute(update(Comment).where(Comment.id.in_(person.comment_ids)).values(**values)).rowcount
+    return changed_rows(session, update(Comment).where(Comment.id.in_(person.comment_ids)).values(**values))
 
 
 def _erase_revisions(session: Session, person: Person, remove_bodies: bool) -> int:
     changed = 0
     if remove_bodies:
-        changed += session.execute(
+        changed += changed_rows(
+            session,
             update(Revision)
             .where(Revision.comment_id.in_(person.comment_ids))
-            .values(body_markdown=REMOVED_BODY, body_html=REMOVED_HTML)
-        ).rowcount
+            .values(body_markdown=REMOVED_BODY, body_html=REMOVED_HTML),
+        )
     by_them = or_(
         Revision.editor_id.in_(person.account_ids),
         Revision.comment_id.in_(person.comment_ids)
         & Revision.editor_id.is_(None)
         & Revision.editor_name.in_(person.names),
     )
-    changed += session.execute(update(Revision).where(by_them).values(editor_id=None, editor_name=ANONYMOUS)).rowcount
+    changed += changed_rows(session, update(Revision).where(by_them).values(editor_id=None, editor_name=ANONYMOUS))
     return changed
 
 
@@ -307,13 +320,14 @@ def _erase_events(session: Session, person: Person) -> int:
     any change to the audit log; this Core UPDATE is its one sanctioned
     rewrite, and an event of its own records that it happened."""
     events = ModerationEvent.__table__
+    assert isinstance(events, Table)
     by_them = or_(
         events.c.actor_id.in_(person.account_ids),
         events.c.comment_id.in_(person.comment_ids)
         & events.c.actor_id.is_(None)
         & events.c.actor_name.in_(person.names),
     )
-    return session.execute(update(events).where(by_them).values(actor_id=None, actor_name=ANONYMOUS)).rowcount
+    return changed_rows(session, update(events).where(by_them).values(actor_id=None, actor_name=ANONYMOUS))
 
 
 def _report_without_details(reason: str) -> str:
@@ -343,11 +357,12 @@ def _erase_bans(session: Session, person: Person) -> int:
         ban.label = ERASED_BAN_LABELS[ban.kind]
         changed += 1
     if person.account_ids:
-        changed += session.execute(
+        changed += changed_rows(
+            session,
             update(Ban)
             .where(Ban.created_by_id.in_(person.account_ids))
-            .values(created_by_id=None, created_by_name=ANONYMOUS)
-        ).rowcount
+            .values(created_by_id=None, created_by_name=ANONYMOUS),
+        )
     return changed
 
 
@@ -412,7 +427,7 @@ def erase(session: Session, email: str, *, remove_bodies: bool = False, by: str 
         erased.events = _erase_events(session, person)
         erased.reports = _erase_reports(session, person)
         erased.bans = _erase_bans(session, person)
-        erased.mail_addresses = session.execute(delete(MailAddress).where(MailAddress.email == person.email)).rowcount
+        erased.mail_addresses = changed_rows(session, delete(MailAddress).where(MailAddress.email == person.email))
         session.flush()
         erased.quotes = _erase_quotes(session, Scrubber(person))
         reason = "erased at the author's request" + (", text removed" if remove_bodies else "")
@@ -441,9 +456,9 @@ def purge_addresses(session: Session, older_than_days: int) -> tuple[int, int]:
     Bans by IP keep their hashes: a moderator chose to keep those.
     """
     cutoff = utcnow() - timedelta(days=older_than_days)
-    comments = session.execute(
-        update(Comment).where(Comment.ip_hash.is_not(None), Comment.created_at < cutoff).values(ip_hash=None)
-    ).rowcount
+    comments = changed_rows(
+        session, update(Comment).where(Comment.ip_hash.is_not(None), Comment.created_at < cutoff).values(ip_hash=None)
+    )
     old_reports = session.scalars(select(Flag).where(Flag.reporter.like("ip:%"), Flag.created_at < cutoff)).all()
     for flag in old_reports:
         # Still unique per comment, but no longer tied to an address.

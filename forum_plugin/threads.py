@@ -126,7 +126,9 @@ _REPLY = aliased(Comment)
 _HAS_PUBLISHED_REPLY = (
     select(_REPLY.id).where(_REPLY.root_id == Comment.id, _REPLY.status == Status.APPROVED.value).exists()
 )
-_SHOWN_ROOT = (Comment.depth == 0) & ((Comment.status == Status.APPROVED.value) | _HAS_PUBLISHED_REPLY)
+_SHOWN_ROOT: ColumnElement[bool] = (Comment.depth == 0) & (
+    (Comment.status == Status.APPROVED.value) | _HAS_PUBLISHED_REPLY
+)
 
 
 def _read(session: Session, query: Select[Any]) -> Iterable[Sequence[Any]]:
@@ -235,7 +237,7 @@ def page_holding(
         return None
     if thread_fits_one_page(thread, per_page):
         return PageRequest(newest_first=newest_first)
-    root = session.get(Comment, comment.root_id) if comment.root_id else comment
+    root = session.get_one(Comment, comment.root_id) if comment.root_id else comment
     before_it = (
         select(func.count())
         .select_from(Comment)

@@ -14,11 +14,12 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Iterable
 
-from sqlalchemy import CursorResult, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..models import Comment, MailAddress, utcnow
+from ..sql import changed_rows
 from ..textmatch import case_blind, same_text
 
 CONFIRMATION_INTERVAL = timedelta(hours=24)
@@ -79,14 +80,13 @@ def claim_confirmation(session: Session, address_id: int, now: datetime) -> bool
     due = or_(
         MailAddress.confirmation_sent_at.is_(None), MailAddress.confirmation_sent_at <= now - CONFIRMATION_INTERVAL
     )
-    result = session.execute(
+    claimed = changed_rows(
+        session,
         update(MailAddress)
         .where(MailAddress.id == address_id, MailAddress.confirmed_at.is_(None), due)
         .values(confirmation_sent_at=now)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
     )
-    assert isinstance(result, CursorResult), "an UPDATE answers with the rows it matched"
-    claimed = result.rowcount
     session.commit()
     return claimed == 1
 
