@@ -74,19 +74,8 @@ def ban_author(comment_id: int) -> ResponseReturnValue:
             back_to="forum.moderation",
             comment=comment,
         )
-    moderator = acting_moderator()
     try:
-        bans.add(
-            session,
-            kind,
-            value,
-            reason=form.reason.data or "",
-            days=form.days.data,
-            by_id=moderator.id,
-            by_name=moderator.name,
-            label=label,
-            comment_id=comment_id,
-        )
+        _add_ban(session, form, kind, value, label, comment_id=comment_id)
     except bans.BanError as error:
         abort(400, str(error))
     flash(gettext("Banned %(label)s.", label=label), "forum")
@@ -107,6 +96,15 @@ def _add_ban_by_hand(session: Session, form: BanForm) -> ResponseReturnValue:
             action=url_for("forum.ban_list"),
             back_to="forum.ban_list",
         )
+    _add_ban(session, form, kind, value, label)
+    flash(gettext("Banned %(label)s.", label=label), "forum")
+    return redirect(url_for("forum.ban_list"), code=303)
+
+
+def _add_ban(
+    session: Session, form: BanForm, kind: BanKind, value: str, label: str, *, comment_id: int | None = None
+) -> None:
+    """Store the ban ``form`` asks for, by the moderator acting now."""
     moderator = acting_moderator()
     bans.add(
         session,
@@ -117,9 +115,8 @@ def _add_ban_by_hand(session: Session, form: BanForm) -> ResponseReturnValue:
         by_id=moderator.id,
         by_name=moderator.name,
         label=label,
+        comment_id=comment_id,
     )
-    flash(gettext("Banned %(label)s.", label=label), "forum")
-    return redirect(url_for("forum.ban_list"), code=303)
 
 
 @moderators_only
