@@ -11,13 +11,13 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import func, select
 
-from benchmarks.measure import statements as count_statements  # noqa: F401  (shared with the benchmarks)
 from forum_plugin import Forum
 from forum_plugin.migrating import drop_version_table
 from forum_plugin.models import Base, Comment, Status
 from forum_plugin.resources import resource_folder
 
 from . import hostapp
+from .sql_statements import statements as count_statements  # noqa: F401  (for the test modules)
 
 DATABASE_URL_VARIABLE = "FORUM_TEST_DATABASE_URL"
 # The newest revision of the forum's migrations.
