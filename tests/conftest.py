@@ -19,6 +19,10 @@ from forum_plugin.resources import resource_folder
 from . import hostapp
 from .sql_statements import statements as count_statements  # noqa: F401  (for the test modules)
 
+# Fixtures every module may use without importing them: the mail tests' SMTP
+# server and inbox, and the browser tests' demo site and Chromium.
+pytest_plugins = ("tests.mailbox", "tests.demo_site")
+
 DATABASE_URL_VARIABLE = "FORUM_TEST_DATABASE_URL"
 # The newest revision of the forum's migrations.
 HEAD = ScriptDirectory(str(resource_folder("migrations"))).get_current_head()
@@ -104,6 +108,14 @@ def log_in(client, user_id: int) -> None:
         session["_fresh"] = True
 
 
+@pytest.fixture
+def moderator(app, users):
+    """A test client signed in as the moderator of :func:`add_users`."""
+    client = app.test_client()
+    log_in(client, users["moderator"])
+    return client
+
+
 def csrf_token(html: str) -> str:
     match = re.search(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"', html)
     assert match, "the page has no CSRF token"
@@ -155,11 +167,16 @@ def approve(app, client_of_moderator, comment_id: int):
     )
 
 
+def send(client, path: str, **data):
+    """POST a moderation form the way the dashboard's buttons do."""
+    # The ban list always has a form, whatever the queue holds.
+    token = csrf_token(client.get("/forum/moderation/bans").text)
+    return client.post(path, data={"csrf_token": token, **data})
+
+
 def moderate(client_of_moderator, comment_id: int, action: str):
     """A moderator's button on the dashboard: approve, reject, spam, delete or restore."""
-    # The ban list always has a form, whatever the queue holds.
-    token = csrf_token(client_of_moderator.get("/forum/moderation/bans").text)
-    return client_of_moderator.post(f"/forum/moderation/comments/{comment_id}/{action}", data={"csrf_token": token})
+    return send(client_of_moderator, f"/forum/moderation/comments/{comment_id}/{action}")
 
 
 def report(client, comment_id: int, *, address: str = "127.0.0.1", page: str = "/posts/first-report"):

@@ -26,21 +26,9 @@ from .conftest import (
     form_fields,
     log_in,
     post_comment,
+    send,
     stored_comments,
 )
-
-
-@pytest.fixture
-def moderator(app, users):
-    client = app.test_client()
-    log_in(client, users["moderator"])
-    return client
-
-
-def send(client, path: str, **data):
-    """POST a moderation form the way the dashboard's buttons do."""
-    token = csrf_token(client.get("/forum/moderation/bans").text)
-    return client.post(path, data={"csrf_token": token, **data})
 
 
 def status_of(app, comment_id: int) -> str:

@@ -20,9 +20,7 @@ import pytest
 from .demo_site import (
     BUSY_POST,
     MODERATOR,
-    browser,  # noqa: F401  (fixture)
     log_in,
-    site,  # noqa: F401  (fixture)
     submit_comment,
 )
 
@@ -92,7 +90,7 @@ _PIXELS = """async (src) => {
 }"""
 
 
-def assert_not_blank(browser, path: Path, width: int) -> None:  # noqa: F811
+def assert_not_blank(browser, path: Path, width: int) -> None:
     data = path.read_bytes()
     found_width, height, raw = png_header(data)
     assert found_width == width and height >= 600, (found_width, height)
@@ -106,7 +104,7 @@ def assert_not_blank(browser, path: Path, width: int) -> None:  # noqa: F811
     assert measure["colours"] >= 32 and measure["dominant"] < 0.97, f"{path.name} looks blank: {measure}"
 
 
-def _thread_with_comments(site, browser) -> None:  # noqa: F811
+def _thread_with_comments(site, browser) -> None:
     """A nested reply from the moderator and a reader's comment waiting in the queue."""
     moderator = site.context(browser, java_script_enabled=False)
     page = log_in(moderator, site, *MODERATOR)
@@ -122,7 +120,7 @@ def _thread_with_comments(site, browser) -> None:  # noqa: F811
     reader.close()
 
 
-def test_screenshots_of_the_thread_and_the_dashboard(site, browser):  # noqa: F811
+def test_screenshots_of_the_thread_and_the_dashboard(site, browser):
     _thread_with_comments(site, browser)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     written = []
@@ -148,7 +146,7 @@ def test_screenshots_of_the_thread_and_the_dashboard(site, browser):  # noqa: F8
             shutil.copyfile(ARTIFACTS / name, DOCS / name)
 
 
-def test_the_png_check_knows_a_blank_picture(tmp_path, browser):  # noqa: F811
+def test_the_png_check_knows_a_blank_picture(tmp_path, browser):
     page = browser.new_page(viewport={"width": 360, "height": 640})
     page.set_content("<!doctype html><title>blank</title><body style='margin:0;background:#fff'></body>")
     path = tmp_path / "blank.png"

@@ -53,13 +53,6 @@ def layout(html: str) -> CommentLayout:
     return parser
 
 
-@pytest.fixture
-def moderator(app, users):
-    client = app.test_client()
-    log_in(client, users["moderator"])
-    return client
-
-
 def reply_chain(client, length: int, slug: str = "first-report") -> list[int]:
     ids: list[int] = []
     for n in range(length):

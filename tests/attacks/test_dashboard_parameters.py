@@ -21,7 +21,7 @@ from __future__ import annotations
 import pytest
 
 from .. import hostapp
-from ..conftest import add_users, comment_id_from, csrf_token, log_in, post_comment
+from ..conftest import comment_id_from, csrf_token, post_comment
 
 HUGE = [str(2**31), str(2**63), "9" * 30, "9" * 5000]
 UNICODE_DIGITS = ["²", "١٢", "１２", "߁"]
@@ -30,13 +30,6 @@ UNICODE_DIGITS = ["²", "١٢", "１２", "߁"]
 @pytest.fixture
 def app(make_app):
     return make_app(csrf_protect=True)
-
-
-@pytest.fixture
-def moderator(app):
-    client = app.test_client()
-    log_in(client, add_users(app)["moderator"])
-    return client
 
 
 @pytest.fixture
