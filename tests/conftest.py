@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import tempfile
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from html import unescape
@@ -18,6 +20,7 @@ from forum_plugin.resources import resource_folder
 
 from . import hostapp
 from .sql_statements import statements as count_statements  # noqa: F401  (for the test modules)
+from .template_code import share_compiled_templates
 
 # Fixtures every module may use without importing them: the mail tests' SMTP
 # server and inbox, and the browser tests' demo site and Chromium.
@@ -26,6 +29,34 @@ pytest_plugins = ("tests.mailbox", "tests.demo_site")
 DATABASE_URL_VARIABLE = "FORUM_TEST_DATABASE_URL"
 # The newest revision of the forum's migrations.
 HEAD = ScriptDirectory(str(resource_folder("migrations"))).get_current_head()
+
+
+# Memory-backed, where the machine has it: every commit to a SQLite file on
+# disk waits for fsync, and most tests make a database, fill it and drop it.
+MEMORY_FOLDER = "/dev/shm"
+
+_MEMORY_BASETEMP = pytest.StashKey[str]()
+
+share_compiled_templates()
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest's own tmp_path factory reads --basetemp
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep the run's temporary files (the SQLite databases above all) in
+    memory when the machine has a memory-backed folder and ``--basetemp`` was
+    not given; a worker of pytest-xdist is handed its folder by the main
+    process. With ``tmp_path_retention_policy = "failed"`` a passed test's
+    folder goes when it ends; the rest go with a run that passed."""
+    if config.option.basetemp or hasattr(config, "workerinput") or not os.access(MEMORY_FOLDER, os.W_OK):
+        return
+    config.option.basetemp = tempfile.mkdtemp(prefix="forum-tests-", dir=MEMORY_FOLDER)
+    config.stash[_MEMORY_BASETEMP] = config.option.basetemp
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    folder = session.config.stash.get(_MEMORY_BASETEMP, None)
+    if folder and exitstatus == pytest.ExitCode.OK:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def database_url(tmp_path) -> str:

@@ -82,6 +82,7 @@ def test_each_action_moves_the_comment_and_is_recorded(app, moderator):
     assert thread_counts(app) == {"approved": 0, "pending": 0, "rejected": 1, "spam": 0, "deleted": 0}
 
 
+@pytest.mark.slow  # posts a hundred comments through the form first
 def test_bulk_approves_a_hundred_comments_in_one_request(app, moderator):
     reader = app.test_client()
     ids = [comment_id_from(post_comment(reader, body=f"comment number {n}")) for n in range(100)]

@@ -32,6 +32,10 @@ from forum_plugin.markup import SANITIZERS, count_links, markdown_to_html, rende
 from ..markup_attacks import ADVERSARIAL, MAX_LENGTH
 from ..xss import check_safe
 
+# Hundreds of timed renders of 10,000-character bodies: CPU-bound and best
+# measured on a machine that is not running the rest of the suite beside it.
+pytestmark = pytest.mark.slow
+
 SHORT = MAX_LENGTH // 4
 # Linear work gives 4x; quadratic work 16x. Under 20 ms at full length the
 # ratio is mostly timer and scheduler noise, and the body costs too little
