@@ -53,6 +53,15 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_MEMORY_BASETEMP] = config.option.basetemp
 
 
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """With FORUM_TEST_DATABASE_URL set, ``-n auto`` means one process: the
+    PostgreSQL and MariaDB runs share one ``test`` database, which parallel
+    workers would trample. On SQLite each test has its own file, and
+    pytest-xdist gives one worker per core."""
+    return 0 if os.environ.get(DATABASE_URL_VARIABLE) else None
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     folder = session.config.stash.get(_MEMORY_BASETEMP, None)
     if folder and exitstatus == pytest.ExitCode.OK:
