@@ -187,6 +187,37 @@ def post_comment(client, slug: str = "first-report", *, page: str | None = None,
     return client.post(f"{prefix}/threads/{slug}/comments", data={k: v for k, v in data.items() if v is not None})
 
 
+# The test client's address: what a comment posted through it is stored with.
+CLIENT_ADDRESS = "127.0.0.1"
+
+
+def seed_comment(
+    app, body: str = "Thank you for this report.", *, key: str = "first-report", parent_id: int | None = None, **draft
+) -> int:
+    """Store a comment through the write side, as the comment form stores a
+    reader's post from the test client (the host's title and URL for the
+    page, the client's hashed address), and return its id: for tests whose
+    subject is not the posting request. ``draft`` fills the rest of
+    :class:`forum_plugin.policy.Draft`; the author is "Mali" unless named."""
+    from forum_plugin import comments, threads
+    from forum_plugin.policy import Draft
+    from forum_plugin.privacy import hash_ip
+    from forum_plugin.state import get_state
+
+    draft.setdefault("author_name", "Mali")
+    draft.setdefault("ip_hash", hash_ip(app.secret_key, CLIENT_ADDRESS))
+    with app.test_request_context():
+        posted = comments.post(
+            hostapp.db.session,
+            threads.page_place(key, hostapp.POSTS.get(key), f"/posts/{key}"),
+            Draft(body=body, **draft),
+            parent_id=parent_id,
+            settings=get_state().settings,
+            ip_private=comments.shared_address(CLIENT_ADDRESS),
+        )
+        return posted.comment.id
+
+
 def issue_ticket(app, key: str, title: str | None = None, url: str | None = None) -> str:
     """A ticket for ``key`` as a host page rendering it would sign one (for
     tests that post to keys no test host page renders)."""
