@@ -46,7 +46,8 @@ def pytest_configure(config: pytest.Config) -> None:
     memory when the machine has a memory-backed folder and ``--basetemp`` was
     not given; a worker of pytest-xdist is handed its folder by the main
     process. With ``tmp_path_retention_policy = "failed"`` a passed test's
-    folder goes when it ends; the rest go with a run that passed."""
+    folder goes when it ends; a failed test's stays, for a look, until the
+    end of a run in which nothing failed (``/dev/shm/forum-tests-*``)."""
     if config.option.basetemp or hasattr(config, "workerinput") or not os.access(MEMORY_FOLDER, os.W_OK):
         return
     config.option.basetemp = tempfile.mkdtemp(prefix="forum-tests-", dir=MEMORY_FOLDER)
@@ -64,7 +65,7 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     folder = session.config.stash.get(_MEMORY_BASETEMP, None)
-    if folder and exitstatus == pytest.ExitCode.OK:
+    if folder and exitstatus != pytest.ExitCode.TESTS_FAILED:
         shutil.rmtree(folder, ignore_errors=True)
 
 
