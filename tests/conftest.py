@@ -46,8 +46,9 @@ def pytest_configure(config: pytest.Config) -> None:
     memory when the machine has a memory-backed folder and ``--basetemp`` was
     not given; a worker of pytest-xdist is handed its folder by the main
     process. With ``tmp_path_retention_policy = "failed"`` a passed test's
-    folder goes when it ends; a failed test's stays, for a look, until the
-    end of a run in which nothing failed (``/dev/shm/forum-tests-*``)."""
+    folder goes when it ends, and the whole folder at the end of the run,
+    unless a test failed: then it stays (``/dev/shm/forum-tests-*``) with
+    the failed tests' files."""
     if config.option.basetemp or hasattr(config, "workerinput") or not os.access(MEMORY_FOLDER, os.W_OK):
         return
     config.option.basetemp = tempfile.mkdtemp(prefix="forum-tests-", dir=MEMORY_FOLDER)
