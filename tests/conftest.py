@@ -193,6 +193,13 @@ def post_comment(client, slug: str = "first-report", *, page: str | None = None,
 CLIENT_ADDRESS = "127.0.0.1"
 
 
+def host_place(key: str = "first-report"):
+    """The place a test host page names for the thread ``key``: its title and URL."""
+    from forum_plugin import threads
+
+    return threads.page_place(key, hostapp.POSTS.get(key), f"/posts/{key}")
+
+
 def seed_comment(
     app, body: str = "Thank you for this report.", *, key: str = "first-report", parent_id: int | None = None, **draft
 ) -> int:
@@ -201,7 +208,7 @@ def seed_comment(
     page, the client's hashed address), and return its id: for tests whose
     subject is not the posting request. ``draft`` fills the rest of
     :class:`forum_plugin.policy.Draft`; the author is "Mali" unless named."""
-    from forum_plugin import comments, threads
+    from forum_plugin import comments
     from forum_plugin.policy import Draft
     from forum_plugin.privacy import hash_ip
     from forum_plugin.state import get_state
@@ -211,13 +218,34 @@ def seed_comment(
     with app.test_request_context():
         posted = comments.post(
             hostapp.db.session,
-            threads.page_place(key, hostapp.POSTS.get(key), f"/posts/{key}"),
+            host_place(key),
             Draft(body=body, **draft),
             parent_id=parent_id,
             settings=get_state().settings,
             ip_private=comments.shared_address(CLIENT_ADDRESS),
         )
         return posted.comment.id
+
+
+def by_moderator(users: dict[str, int]) -> dict[str, object]:
+    """The rest of the draft of a comment that the moderator of
+    :func:`add_users` posts while signed in (for :func:`seed_comment`)."""
+    return {
+        "author_name": "mod",
+        "author_email": "mod@example.org",
+        "author_id": str(users["moderator"]),
+        "author_is_moderator": True,
+    }
+
+
+def seed_moderation(app, comment_id: int, action: str, users: dict[str, int]) -> None:
+    """The moderator of :func:`add_users` applies ``action`` to a comment
+    through the write side, as the dashboard's button would."""
+    from forum_plugin import comments
+
+    with app.test_request_context():
+        comment = hostapp.db.session.get(Comment, comment_id)
+        comments.moderate(hostapp.db.session, [comment], action, by=comments.Actor(str(users["moderator"]), "mod"))
 
 
 def issue_ticket(app, key: str, title: str | None = None, url: str | None = None) -> str:

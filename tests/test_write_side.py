@@ -14,12 +14,13 @@ from typing import Iterator
 import pytest
 from sqlalchemy import func, select
 
-from forum_plugin import comments, signals, threads
+from forum_plugin import comments, signals
 from forum_plugin.models import Comment, Flag, ModerationEvent, Revision, Status, Thread
 from forum_plugin.policy import Draft
 from forum_plugin.state import get_state
 
 from . import hostapp
+from .conftest import host_place
 
 MODERATOR = comments.Actor("2", "mod")
 STATUSES = ("approved", "pending", "rejected", "spam", "deleted")
@@ -35,9 +36,8 @@ def session(app) -> Iterator:
 def post(session, body: str = "Thank you for this report.", *, key: str = "first-report", **draft) -> Comment:
     """A reader's comment, stored as the comment form stores it."""
     state = get_state()
-    place = threads.page_place(key, hostapp.POSTS.get(key), f"/posts/{key}")
     written = Draft(body=body, author_name=draft.pop("author_name", "Mali"), **draft)
-    return comments.post(session, place, written, parent_id=None, settings=state.settings).comment
+    return comments.post(session, host_place(key), written, parent_id=None, settings=state.settings).comment
 
 
 def kept_counts(session, key: str = "first-report") -> dict[str, int]:
@@ -115,7 +115,7 @@ def test_a_moderators_comment_is_published_at_once_and_says_so_twice(session, se
 def test_a_reply_to_a_comment_that_is_not_published_stores_nothing(session, sent):
     waiting = post(session)
     state = get_state()
-    place = threads.page_place("first-report", "First field report", "/posts/first-report")
+    place = host_place()
     with pytest.raises(comments.ParentError):
         comments.post(
             session, place, Draft(body="A reply.", author_name="Kim"), parent_id=waiting.id, settings=state.settings
@@ -127,7 +127,7 @@ def test_a_reply_to_a_comment_that_is_not_published_stores_nothing(session, sent
 
 def test_a_form_nonce_posts_once(session):
     state = get_state()
-    place = threads.page_place("first-report", "First field report", "/posts/first-report")
+    place = host_place()
     draft = Draft(body="Posted twice?", author_name="Mali")
     comments.post(session, place, draft, parent_id=None, settings=state.settings, form_nonce="n1")
     with pytest.raises(comments.FormUsed):

@@ -19,7 +19,7 @@ import pytest
 
 from forum_plugin.paging import Cursor, CursorError
 
-from ..conftest import form_fields, seed_comment, stored_comments
+from ..conftest import by_moderator, form_fields, seed_comment, stored_comments
 
 ODD_IDS = ["²", "\u0663", "0", "-1", str(2**31), str(2**31 - 1), str(2**63), str(2**64), "1e3", " 1", "1_000"]
 ODD_CURSORS = [
@@ -42,13 +42,7 @@ ODD_CURSORS = [
 @pytest.fixture
 def thread(app, users):
     """Three approved comments on "first-report", posted by a moderator."""
-    moderator = {
-        "author_name": "mod",
-        "author_email": "mod@example.org",
-        "author_id": str(users["moderator"]),
-        "author_is_moderator": True,
-    }
-    return [seed_comment(app, f"comment number {n}", **moderator) for n in range(3)]
+    return [seed_comment(app, f"comment number {n}", **by_moderator(users)) for n in range(3)]
 
 
 @pytest.mark.parametrize("value", ODD_IDS)
