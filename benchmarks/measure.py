@@ -9,8 +9,6 @@ import time
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
-from sqlalchemy import event
-
 
 def median_seconds(run: Callable[[], object], repeat: int) -> float:
     times = []
@@ -32,21 +30,6 @@ def side_by_side(*runs: Callable[[], object], repeat: int) -> tuple[float, ...]:
             run()
             taken.append(time.perf_counter() - started)
     return tuple(statistics.median(taken) for taken in times)
-
-
-@contextmanager
-def statements(engine) -> Iterator[list[str]]:
-    """The SQL statements run on ``engine`` inside the block."""
-    seen: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def peak_rss_mib() -> float:

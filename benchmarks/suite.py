@@ -18,9 +18,10 @@ from forum_plugin.models import Comment, Status
 from forum_plugin.paging import Cursor
 from forum_plugin.views import public
 from forum_plugin.views.section import comment_form
+from tests.sql_statements import statements
 
 from . import adversarial
-from .measure import counting_calls, median_seconds, side_by_side, statements
+from .measure import counting_calls, median_seconds, side_by_side
 from .site import BODY, START, Seeder, create_site
 
 

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import tempfile
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from html import unescape
@@ -11,17 +13,61 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import func, select
 
-from benchmarks.measure import statements as count_statements  # noqa: F401  (shared with the benchmarks)
 from forum_plugin import Forum
 from forum_plugin.migrating import drop_version_table
 from forum_plugin.models import Base, Comment, Status
 from forum_plugin.resources import resource_folder
 
 from . import hostapp
+from .sql_statements import statements as count_statements  # noqa: F401  (for the test modules)
+from .template_code import share_compiled_templates
+
+# Fixtures every module may use without importing them: the mail tests' SMTP
+# server and inbox, and the browser tests' demo site and Chromium.
+pytest_plugins = ("tests.mailbox", "tests.demo_site")
 
 DATABASE_URL_VARIABLE = "FORUM_TEST_DATABASE_URL"
 # The newest revision of the forum's migrations.
 HEAD = ScriptDirectory(str(resource_folder("migrations"))).get_current_head()
+
+
+# Memory-backed, where the machine has it: every commit to a SQLite file on
+# disk waits for fsync, and most tests make a database, fill it and drop it.
+MEMORY_FOLDER = "/dev/shm"
+
+_MEMORY_BASETEMP = pytest.StashKey[str]()
+
+share_compiled_templates()
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest's own tmp_path factory reads --basetemp
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep the run's temporary files (the SQLite databases above all) in
+    memory when the machine has a memory-backed folder and ``--basetemp`` was
+    not given; a worker of pytest-xdist is handed its folder by the main
+    process. With ``tmp_path_retention_policy = "failed"`` a passed test's
+    folder goes when it ends, and the whole folder at the end of the run,
+    unless a test failed: then it stays (``/dev/shm/forum-tests-*``) with
+    the failed tests' files."""
+    if config.option.basetemp or hasattr(config, "workerinput") or not os.access(MEMORY_FOLDER, os.W_OK):
+        return
+    config.option.basetemp = tempfile.mkdtemp(prefix="forum-tests-", dir=MEMORY_FOLDER)
+    config.stash[_MEMORY_BASETEMP] = config.option.basetemp
+
+
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """With FORUM_TEST_DATABASE_URL set, ``-n auto`` means one process: the
+    PostgreSQL and MariaDB runs share one ``test`` database, which parallel
+    workers would trample. On SQLite each test has its own file, and
+    pytest-xdist gives one worker per core."""
+    return 0 if os.environ.get(DATABASE_URL_VARIABLE) else None
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    folder = session.config.stash.get(_MEMORY_BASETEMP, None)
+    if folder and exitstatus != pytest.ExitCode.TESTS_FAILED:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def database_url(tmp_path) -> str:
@@ -104,6 +150,14 @@ def log_in(client, user_id: int) -> None:
         session["_fresh"] = True
 
 
+@pytest.fixture
+def moderator(app, users):
+    """A test client signed in as the moderator of :func:`add_users`."""
+    client = app.test_client()
+    log_in(client, users["moderator"])
+    return client
+
+
 def csrf_token(html: str) -> str:
     match = re.search(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"', html)
     assert match, "the page has no CSRF token"
@@ -135,6 +189,65 @@ def post_comment(client, slug: str = "first-report", *, page: str | None = None,
     return client.post(f"{prefix}/threads/{slug}/comments", data={k: v for k, v in data.items() if v is not None})
 
 
+# The test client's address: what a comment posted through it is stored with.
+CLIENT_ADDRESS = "127.0.0.1"
+
+
+def host_place(key: str = "first-report"):
+    """The place a test host page names for the thread ``key``: its title and URL."""
+    from forum_plugin import threads
+
+    return threads.page_place(key, hostapp.POSTS.get(key), f"/posts/{key}")
+
+
+def seed_comment(
+    app, body: str = "Thank you for this report.", *, key: str = "first-report", parent_id: int | None = None, **draft
+) -> int:
+    """Store a comment through the write side, as the comment form stores a
+    reader's post from the test client (the host's title and URL for the
+    page, the client's hashed address), and return its id: for tests whose
+    subject is not the posting request. ``draft`` fills the rest of
+    :class:`forum_plugin.policy.Draft`; the author is "Mali" unless named."""
+    from forum_plugin import comments
+    from forum_plugin.policy import Draft
+    from forum_plugin.privacy import hash_ip
+    from forum_plugin.state import get_state
+
+    draft.setdefault("author_name", "Mali")
+    draft.setdefault("ip_hash", hash_ip(app.secret_key, CLIENT_ADDRESS))
+    with app.test_request_context():
+        posted = comments.post(
+            hostapp.db.session,
+            host_place(key),
+            Draft(body=body, **draft),
+            parent_id=parent_id,
+            settings=get_state().settings,
+            ip_private=comments.shared_address(CLIENT_ADDRESS),
+        )
+        return posted.comment.id
+
+
+def by_moderator(users: dict[str, int]) -> dict[str, object]:
+    """The rest of the draft of a comment that the moderator of
+    :func:`add_users` posts while signed in (for :func:`seed_comment`)."""
+    return {
+        "author_name": "mod",
+        "author_email": "mod@example.org",
+        "author_id": str(users["moderator"]),
+        "author_is_moderator": True,
+    }
+
+
+def seed_moderation(app, comment_id: int, action: str, users: dict[str, int]) -> None:
+    """The moderator of :func:`add_users` applies ``action`` to a comment
+    through the write side, as the dashboard's button would."""
+    from forum_plugin import comments
+
+    with app.test_request_context():
+        comment = hostapp.db.session.get(Comment, comment_id)
+        comments.moderate(hostapp.db.session, [comment], action, by=comments.Actor(str(users["moderator"]), "mod"))
+
+
 def issue_ticket(app, key: str, title: str | None = None, url: str | None = None) -> str:
     """A ticket for ``key`` as a host page rendering it would sign one (for
     tests that post to keys no test host page renders)."""
@@ -155,11 +268,16 @@ def approve(app, client_of_moderator, comment_id: int):
     )
 
 
+def send(client, path: str, **data):
+    """POST a moderation form the way the dashboard's buttons do."""
+    # The ban list always has a form, whatever the queue holds.
+    token = csrf_token(client.get("/forum/moderation/bans").text)
+    return client.post(path, data={"csrf_token": token, **data})
+
+
 def moderate(client_of_moderator, comment_id: int, action: str):
     """A moderator's button on the dashboard: approve, reject, spam, delete or restore."""
-    # The ban list always has a form, whatever the queue holds.
-    token = csrf_token(client_of_moderator.get("/forum/moderation/bans").text)
-    return client_of_moderator.post(f"/forum/moderation/comments/{comment_id}/{action}", data={"csrf_token": token})
+    return send(client_of_moderator, f"/forum/moderation/comments/{comment_id}/{action}")
 
 
 def report(client, comment_id: int, *, address: str = "127.0.0.1", page: str = "/posts/first-report"):

@@ -1,6 +1,7 @@
 """The demo blog served for real on 127.0.0.1, and what a browser does on it.
 
-Shared by the end-to-end, accessibility and screenshot tests. Every step
+Used by the end-to-end and accessibility tests (``tests/conftest.py``
+registers its fixtures for every module) and by ``docs/screenshots.py``. Every step
 goes through the pages (typing, clicking, submitting), as a person would:
 the moderator logs in through ``/login`` in a browser context of its own.
 """

@@ -2,7 +2,8 @@
 and the fixtures and helpers the mail tests share.
 
 Sending is synchronous, so every mail a request causes is in the inbox by
-the time the test client returns. Test modules import the fixtures they use.
+the time the test client returns. ``tests/conftest.py`` registers this
+module as a plugin, so every test module has its fixtures without importing them.
 """
 
 from __future__ import annotations

@@ -17,9 +17,7 @@ from .conftest import skip_or_fail
 from .demo_site import (
     BUSY_POST,
     MODERATOR,
-    browser,  # noqa: F401  (fixture)
     log_in,
-    site,  # noqa: F401  (fixture)
     submit_comment,
 )
 
@@ -75,7 +73,7 @@ def assert_no_blocking(violations: list[dict], where: str) -> None:
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
-def test_the_thread_page_has_no_serious_violations(site, browser, scheme):  # noqa: F811
+def test_the_thread_page_has_no_serious_violations(site, browser, scheme):
     context = site.context(browser, color_scheme=scheme)
     page = context.new_page()
     page.goto(site.post_url(BUSY_POST), wait_until="load")
@@ -89,7 +87,7 @@ def test_the_thread_page_has_no_serious_violations(site, browser, scheme):  # no
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
-def test_the_comment_form_showing_errors_has_no_serious_violations(site, browser, scheme):  # noqa: F811
+def test_the_comment_form_showing_errors_has_no_serious_violations(site, browser, scheme):
     # As with scripts off: forum.js never loads, so the form posts as a page and the server
     # renders the errors. (Scripts stay on in the context: axe-core needs them to run.)
     context = site.context(browser, color_scheme=scheme)
@@ -105,7 +103,7 @@ def test_the_comment_form_showing_errors_has_no_serious_violations(site, browser
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
-def test_the_moderation_dashboard_has_no_serious_violations(site, browser, scheme):  # noqa: F811
+def test_the_moderation_dashboard_has_no_serious_violations(site, browser, scheme):
     context = site.context(browser, color_scheme=scheme)
     queue = log_in(context, site, *MODERATOR)
     assert queue.locator(".forum-queue-item").count() >= 2  # the demo's seeded pending comments

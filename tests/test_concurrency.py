@@ -33,6 +33,7 @@ import urllib.request
 from collections import Counter
 from dataclasses import dataclass, field
 
+import pytest
 from sqlalchemy import func, select
 
 from forum_plugin.models import Comment, ModerationEvent, Status, Thread
@@ -181,6 +182,7 @@ def listing(title: str, items: list[str], shown: int = 5) -> str:
     return f"{title} ({len(items)}):\n" + "\n".join(items[:shown]) + more
 
 
+@pytest.mark.slow  # sixty clients against a real server, seconds on any database
 def test_fifty_clients_post_into_one_thread_at_once(make_app):
     app = make_app()
     errors = ErrorLog()

@@ -26,21 +26,10 @@ from .conftest import (
     form_fields,
     log_in,
     post_comment,
+    seed_comment,
+    send,
     stored_comments,
 )
-
-
-@pytest.fixture
-def moderator(app, users):
-    client = app.test_client()
-    log_in(client, users["moderator"])
-    return client
-
-
-def send(client, path: str, **data):
-    """POST a moderation form the way the dashboard's buttons do."""
-    token = csrf_token(client.get("/forum/moderation/bans").text)
-    return client.post(path, data={"csrf_token": token, **data})
 
 
 def status_of(app, comment_id: int) -> str:
@@ -95,8 +84,7 @@ def test_each_action_moves_the_comment_and_is_recorded(app, moderator):
 
 
 def test_bulk_approves_a_hundred_comments_in_one_request(app, moderator):
-    reader = app.test_client()
-    ids = [comment_id_from(post_comment(reader, body=f"comment number {n}")) for n in range(100)]
+    ids = [seed_comment(app, f"comment number {n}") for n in range(100)]
     token = csrf_token(moderator.get("/forum/moderation/").text)
     response = moderator.post(
         "/forum/moderation/bulk", data={"csrf_token": token, "action": "approve", "ids": [str(i) for i in ids]}
@@ -109,7 +97,7 @@ def test_bulk_approves_a_hundred_comments_in_one_request(app, moderator):
         ).all()
     assert sorted(approved_events) == ids
     assert thread_counts(app)["approved"] == 100 and thread_counts(app)["pending"] == 0
-    one = comment_id_from(post_comment(reader, body="and one more"))
+    one = seed_comment(app, "and one more")
     response = send(moderator, "/forum/moderation/bulk", action="reject", ids=str(one))
     assert "Rejected: 1 of 1 comment." in moderator.get(response.headers["Location"]).text
     page = app.test_client().get("/posts/first-report").text
@@ -119,8 +107,7 @@ def test_bulk_approves_a_hundred_comments_in_one_request(app, moderator):
 
 
 def test_bulk_every_comment_on_the_page_without_ticking(app, moderator):
-    reader = app.test_client()
-    ids = [comment_id_from(post_comment(reader, body=f"spammy {n}")) for n in range(3)]
+    ids = [seed_comment(app, f"spammy {n}") for n in range(3)]
     response = send(moderator, "/forum/moderation/bulk", action="spam", all_on_page="1", page_ids=[str(i) for i in ids])
     assert response.status_code == 303
     assert [status_of(app, i) for i in ids] == ["spam"] * 3
@@ -391,9 +378,8 @@ def test_a_removed_comment_without_published_replies_leaves_no_trace(app, modera
 
 
 def test_tabs_filters_search_and_pages(app, moderator):
-    reader = app.test_client()
-    ids = [comment_id_from(post_comment(reader, body=f"first thread {n}")) for n in range(55)]
-    other = comment_id_from(post_comment(reader, "second-report", author_name="Sophea", body="ខ្មែរ needle"))
+    ids = [seed_comment(app, f"first thread {n}") for n in range(55)]
+    other = seed_comment(app, "ខ្មែរ needle", key="second-report", author_name="Sophea")
     send(moderator, f"/forum/moderation/comments/{ids[0]}/spam")
     page = moderator.get("/forum/moderation/").text
     assert 'aria-current="page">\n      Pending <span class="forum-count">55</span>' in page
@@ -538,13 +524,8 @@ def test_a_hosts_policy_rule_decides_and_explains(make_app):
 def test_a_dashboard_page_takes_three_statements_and_one_more_for_reports(app, moderator):
     from forum_plugin import queue
 
-    reader = app.test_client()
     for n in range(60):
-        comment_id_from(
-            post_comment(
-                reader, author_name=f"Reader {n % 7}", author_email=f"r{n % 7}@example.org", body=f"waiting {n}"
-            )
-        )
+        seed_comment(app, f"waiting {n}", author_name=f"Reader {n % 7}", author_email=f"r{n % 7}@example.org")
 
     def statements_for(wanted):
         with app.app_context(), count_statements(hostapp.db.engine) as seen:

@@ -101,6 +101,7 @@ def test_flask_limiter_is_not_a_runtime_dependency():
     assert "limits" in names  # the forum's rate limits use it directly
 
 
+@pytest.mark.slow  # a fresh interpreter imports the forum and serves a page
 def test_mounting_the_forum_does_not_import_flask_limiter():
     script = (
         "import sys\n"

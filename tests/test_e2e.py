@@ -14,10 +14,8 @@ from .demo_site import (
     PENDING_NOTICE,
     QUIET_POST,
     STEP_MS,
-    browser,  # noqa: F401  (fixture)
     comment_id_in,
     log_in,
-    site,  # noqa: F401  (fixture)
     submit_comment,
 )
 
@@ -32,7 +30,7 @@ def _approve_from_queue(moderator_page, comment_id: int) -> None:
     assert moderator_page.locator(f"#queue-{comment_id}").count() == 0
 
 
-def _reader_flow(site, browser, *, javascript: bool) -> None:  # noqa: F811
+def _reader_flow(site, browser, *, javascript: bool) -> None:
     reader = site.context(browser, java_script_enabled=javascript)
     page = reader.new_page()
     page.goto(site.post_url(QUIET_POST), wait_until="load")
@@ -71,15 +69,15 @@ def _reader_flow(site, browser, *, javascript: bool) -> None:  # noqa: F811
         context.close()
 
 
-def test_a_reader_posts_and_the_moderator_approves_from_the_dashboard(site, browser):  # noqa: F811
+def test_a_reader_posts_and_the_moderator_approves_from_the_dashboard(site, browser):
     _reader_flow(site, browser, javascript=True)
 
 
-def test_the_same_reader_flow_with_javascript_off(site, browser):  # noqa: F811
+def test_the_same_reader_flow_with_javascript_off(site, browser):
     _reader_flow(site, browser, javascript=False)
 
 
-def test_replies_nest_eight_deep_and_the_indentation_stops_at_max_depth(site, browser):  # noqa: F811
+def test_replies_nest_eight_deep_and_the_indentation_stops_at_max_depth(site, browser):
     max_depth = site.app.config["FORUM_MAX_DEPTH"]
     assert max_depth == 6  # the demo's default, which the positions below rely on
     moderator = site.context(browser, java_script_enabled=False)  # each reply is a plain page load
@@ -110,7 +108,7 @@ def test_replies_nest_eight_deep_and_the_indentation_stops_at_max_depth(site, br
     moderator.close()
 
 
-def test_bulk_approve_publishes_every_comment_on_the_page(site, browser):  # noqa: F811
+def test_bulk_approve_publishes_every_comment_on_the_page(site, browser):
     reader = site.context(browser, java_script_enabled=False)
     page = reader.new_page()
     page.goto(site.post_url(QUIET_POST), wait_until="load")
@@ -140,7 +138,7 @@ def test_bulk_approve_publishes_every_comment_on_the_page(site, browser):  # noq
         context.close()
 
 
-def test_a_reader_reports_a_comment_and_is_thanked(site, browser):  # noqa: F811
+def test_a_reader_reports_a_comment_and_is_thanked(site, browser):
     reader = site.context(browser)
     page = reader.new_page()
     page.goto(site.post_url(BUSY_POST), wait_until="load")
@@ -171,7 +169,7 @@ def test_a_reader_reports_a_comment_and_is_thanked(site, browser):  # noqa: F811
     moderator.close()
 
 
-def test_an_inline_reply_posts_without_a_page_load_and_is_announced(site, browser):  # noqa: F811
+def test_an_inline_reply_posts_without_a_page_load_and_is_announced(site, browser):
     reader = site.context(browser)
     page = reader.new_page()
     page.goto(site.post_url(BUSY_POST), wait_until="load")

@@ -12,7 +12,15 @@ import pytest
 from forum_plugin.models import Comment, Status, Thread, utcnow
 
 from . import hostapp
-from .conftest import approve, comment_id_from, count_statements, csrf_token, log_in, post_comment, store_chain
+from .conftest import (
+    by_moderator,
+    count_statements,
+    csrf_token,
+    log_in,
+    seed_comment,
+    seed_moderation,
+    store_chain,
+)
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 APPROVED_EMAIL = "approved.writer@example.org"
@@ -70,20 +78,17 @@ def conversation(app, users):
     """On "first-report": an approved comment and a pending one, both with an
     email, and a moderator's three-deep chain with a pending reply at the end;
     on "second-report": one approved comment."""
-    reader, moderator = app.test_client(), app.test_client()
+    moderator = app.test_client()
     log_in(moderator, users["moderator"])
-    approved = comment_id_from(
-        post_comment(reader, body="Bring *warm* socks.", author_name="Dara", author_email=APPROVED_EMAIL)
-    )
-    approve(app, moderator, approved)
-    pending = comment_id_from(
-        post_comment(reader, body="Secret pending words.", author_name="Pim", author_email=PENDING_EMAIL)
-    )
-    root = comment_id_from(post_comment(moderator, body="Chain root"))
-    middle = comment_id_from(post_comment(moderator, body="Chain middle", parent_id=str(root)))
-    leaf = comment_id_from(post_comment(moderator, body="Chain leaf", parent_id=str(middle)))
-    held_reply = comment_id_from(post_comment(reader, body="Held reply words.", parent_id=str(leaf)))
-    other = comment_id_from(post_comment(moderator, "second-report", body="Over on the second report"))
+    mod = by_moderator(users)
+    approved = seed_comment(app, "Bring *warm* socks.", author_name="Dara", author_email=APPROVED_EMAIL)
+    seed_moderation(app, approved, "approve", users)
+    pending = seed_comment(app, "Secret pending words.", author_name="Pim", author_email=PENDING_EMAIL)
+    root = seed_comment(app, "Chain root", **mod)
+    middle = seed_comment(app, "Chain middle", parent_id=root, **mod)
+    leaf = seed_comment(app, "Chain leaf", parent_id=middle, **mod)
+    held_reply = seed_comment(app, "Held reply words.", parent_id=leaf)
+    other = seed_comment(app, "Over on the second report", key="second-report", **mod)
     return {
         "approved": approved,
         "pending": pending,

@@ -192,6 +192,7 @@ WITHOUT_FLASK_LOGIN = textwrap.dedent(r"""
 """)
 
 
+@pytest.mark.slow  # a fresh interpreter imports the forum and serves a page
 def test_without_flask_login_installed_anonymous_comments_work(tmp_path):
     result = subprocess.run(
         [sys.executable, "-c", WITHOUT_FLASK_LOGIN, str(tmp_path)],

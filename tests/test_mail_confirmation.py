@@ -29,18 +29,15 @@ from forum_plugin.notify import addresses
 
 from . import hostapp
 from .conftest import approve, comment_id_from, log_in, post_comment
-from .mailbox import (  # noqa: F401  (fixtures)
+from .mailbox import (
     MODERATORS,
     SENDER,
     SITE,
     Inbox,
     free_port,
-    inbox,
-    mail_app,
     moderator_client,
     open_link,
     press_the_button,
-    smtp_server,
 )
 
 MALI = "mali@example.org"

@@ -15,13 +15,6 @@ def pending_id(app):
     return comment_id_from(post_comment(app.test_client(), body="please review me"))
 
 
-@pytest.fixture
-def moderator(app, users):
-    client = app.test_client()
-    log_in(client, users["moderator"])
-    return client
-
-
 def status_of(app, comment_id: int) -> str:
     with app.app_context():
         return hostapp.db.session.get(Comment, comment_id).status

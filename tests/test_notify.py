@@ -30,18 +30,15 @@ from .conftest import (
     post_comment,
     stored_comments,
 )
-from .mailbox import (  # noqa: F401  (fixtures)
+from .mailbox import (
     MODERATORS,
     SENDER,
     SITE,
     Inbox,
     free_port,
-    inbox,
-    mail_app,
     moderator_client,
     open_link,
     press_the_button,
-    smtp_server,
 )
 
 

@@ -53,13 +53,6 @@ def layout(html: str) -> CommentLayout:
     return parser
 
 
-@pytest.fixture
-def moderator(app, users):
-    client = app.test_client()
-    log_in(client, users["moderator"])
-    return client
-
-
 def reply_chain(client, length: int, slug: str = "first-report") -> list[int]:
     ids: list[int] = []
     for n in range(length):
@@ -88,6 +81,7 @@ def test_replies_nest_with_their_true_depth_and_stop_indenting_at_the_cap(make_a
     assert page.count("in reply to boss") == 2
 
 
+@pytest.mark.slow  # stores and renders 2,000 comments
 def test_a_two_thousand_deep_chain_renders(app):
     with app.app_context():
         session = hostapp.db.session

@@ -13,6 +13,9 @@ import pytest
 
 from .conftest import HEAD, skip_or_fail
 
+# Builds the wheel and installs it with its dependencies in a fresh venv.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 HOST_FILES = Path(__file__).resolve().parent / "wheel_host"
 # The driver each URL scheme names; a plain "postgresql://" means psycopg2 to SQLAlchemy.

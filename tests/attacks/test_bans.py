@@ -22,8 +22,7 @@ from sqlalchemy import select, update
 from forum_plugin.models import Ban, Comment, ModerationEvent
 
 from .. import hostapp
-from ..conftest import add_users, comment_id_from, log_in, post_comment
-from ..test_dashboard import moderator, send  # noqa: F401  (the dashboard's moderator fixture and form helper)
+from ..conftest import add_users, comment_id_from, log_in, post_comment, send
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from __future__ import annotations
 import pytest
 
 from .. import hostapp
-from ..conftest import add_users, comment_id_from, csrf_token, log_in, post_comment
+from ..conftest import csrf_token, seed_comment
 
 HUGE = [str(2**31), str(2**63), "9" * 30, "9" * 5000]
 UNICODE_DIGITS = ["²", "١٢", "１２", "߁"]
@@ -33,15 +33,8 @@ def app(make_app):
 
 
 @pytest.fixture
-def moderator(app):
-    client = app.test_client()
-    log_in(client, add_users(app)["moderator"])
-    return client
-
-
-@pytest.fixture
 def comment_id(app):
-    return comment_id_from(post_comment(app.test_client(), body="a comment to act on"))
+    return seed_comment(app, "a comment to act on")
 
 
 def refused(response, *words: str) -> None:

@@ -39,16 +39,13 @@ from forum_plugin.models import Comment, MailAddress, Thread
 
 from .. import hostapp
 from ..conftest import approve, comment_id_from, csrf_token
-from ..mailbox import (  # noqa: F401  (fixtures)
+from ..mailbox import (
     MODERATORS,
     SITE,
     hidden_fields,
-    inbox,
-    mail_app,
     moderator_client,
     open_link,
     press_the_button,
-    smtp_server,
     where,
 )
 

@@ -3,7 +3,7 @@
 A comment is rendered once, when it is posted or edited, in the request that
 posts it; a body that makes Markdown, linkifying or sanitizing take seconds
 ties up a worker for every post. The attacks, each a body of up to
-``FORUM_MAX_LENGTH`` (10,000) characters from ``benchmarks/adversarial.py``:
+``FORUM_MAX_LENGTH`` (10,000) characters from ``tests/markup_attacks.py``:
 
 - runs of one character that starts a Markdown or HTML construct without
   finishing it: ``(``, ``[``, ``*``, ``_``, backticks, ``<``, ``&``, ``\\``;
@@ -27,10 +27,14 @@ from typing import Callable
 
 import pytest
 
-from benchmarks.adversarial import ADVERSARIAL, MAX_LENGTH
 from forum_plugin.markup import SANITIZERS, count_links, markdown_to_html, render
 
+from ..markup_attacks import ADVERSARIAL, MAX_LENGTH
 from ..xss import check_safe
+
+# Hundreds of timed renders of 10,000-character bodies: CPU-bound and best
+# measured on a machine that is not running the rest of the suite beside it.
+pytestmark = pytest.mark.slow
 
 SHORT = MAX_LENGTH // 4
 # Linear work gives 4x; quadratic work 16x. Under 20 ms at full length the

@@ -19,7 +19,7 @@ import pytest
 
 from forum_plugin.paging import Cursor, CursorError
 
-from ..conftest import comment_id_from, form_fields, log_in, stored_comments
+from ..conftest import by_moderator, form_fields, seed_comment, stored_comments
 
 ODD_IDS = ["²", "\u0663", "0", "-1", str(2**31), str(2**31 - 1), str(2**63), str(2**64), "1e3", " 1", "1_000"]
 ODD_CURSORS = [
@@ -42,19 +42,7 @@ ODD_CURSORS = [
 @pytest.fixture
 def thread(app, users):
     """Three approved comments on "first-report", posted by a moderator."""
-    moderator = app.test_client()
-    log_in(moderator, users["moderator"])
-    made = []
-    for n in range(3):
-        page = moderator.get("/posts/first-report").text
-        made.append(
-            comment_id_from(
-                moderator.post(
-                    "/forum/threads/first-report/comments", data={**form_fields(page), "body": f"comment number {n}"}
-                )
-            )
-        )
-    return made
+    return [seed_comment(app, f"comment number {n}", **by_moderator(users)) for n in range(3)]
 
 
 @pytest.mark.parametrize("value", ODD_IDS)
