@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, aliased
 from . import tree
 from .models import Comment, Status, Thread
 from .paging import Cursor, beyond, ordering
+from .sql import existing
 
 MAX_KEY_LENGTH = 255
 MAX_TITLE_LENGTH = 300
@@ -237,7 +238,7 @@ def page_holding(
         return None
     if thread_fits_one_page(thread, per_page):
         return PageRequest(newest_first=newest_first)
-    root = session.get_one(Comment, comment.root_id) if comment.root_id else comment
+    root = existing(session, Comment, comment.root_id) if comment.root_id else comment
     before_it = (
         select(func.count())
         .select_from(Comment)

@@ -25,6 +25,7 @@ from ..identity import (
 )
 from ..models import Comment, Status, Thread, utcnow
 from ..policy import Draft
+from ..sql import existing
 from ..state import db_session, get_state
 from .errors import form_expired, wants_json
 from .section import comment_form, new_ticket, render_section, ticketed_form
@@ -238,7 +239,7 @@ def report_comment(comment_id: int) -> ResponseReturnValue:
         )
     except comments.ReportError as error:
         abort(400, str(error))
-    thread = session.get_one(Thread, comment.thread_id)
+    thread = existing(session, Thread, comment.thread_id)
     return render_template("forum/reported.html", thread_url=return_url(thread)), 200
 
 
@@ -297,7 +298,7 @@ def edit_own_comment(comment_id: int) -> ResponseReturnValue:
         abort(400, gettext(decision.reader_message))
     if comment.status == Status.PENDING:
         remember_pending(comment.id)
-    thread = db_session().get_one(Thread, comment.thread_id)
+    thread = existing(db_session(), Thread, comment.thread_id)
     return redirect(comment_location(thread, comment.id), code=303)
 
 
@@ -313,5 +314,5 @@ def delete_own_comment(comment_id: int) -> ResponseReturnValue:
         by=comments.Actor(comment.author_id, comment.author_name),
         reason=reasons.DELETED_BY_AUTHOR,
     )
-    thread = session.get_one(Thread, comment.thread_id)
+    thread = existing(session, Thread, comment.thread_id)
     return redirect(f"{return_url(thread)}#comments", code=303)
