@@ -7,16 +7,6 @@ from __future__ import annotations
 
 from tests.markup_attacks import ADVERSARIAL, MAX_LENGTH
 
-ORDINARY = (
-    "Thank you for writing this. I went through something similar last year, and what helped "
-    "was talking to someone outside my family first.\n\n"
-    "The *support line* at https://example.org/help is open **every day**, and "
-    '[their guide](https://example.org/guide "A guide") explains what to expect. '
-    "You can also write to help@example.org.\n\n"
-    "> You are not alone.\n\n"
-    "- take it slowly\n- write things down\n- ask for `time off` if you need it\n"
-)
-
 
 def bodies(length: int = MAX_LENGTH) -> dict[str, str]:
     """Every adversarial body at ``length`` characters (about, for nested ones)."""
