@@ -15,54 +15,44 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import Callable, Mapping, Sequence, Union, overload
 
-from .vocabulary import N_
+from .vocabulary import N_, Choice
 
 
-class Code(str, Enum):
-    """Each reason the forum writes; the value is what the JSON stores."""
+class Code(Choice):
+    """Each reason the forum writes: the value is what the JSON stores, the
+    text its English (the msgid), whose ``%(name)s`` places its values fill."""
 
-    MODERATOR_AUTHOR = "moderator_author"
-    BANNED_AUTHOR = "banned_author"
-    BANNED_AUTHOR_BECAUSE = "banned_author_because"
-    KEPT_AS_SPAM = "kept_as_spam"
-    BANNED_WORD = "banned_word"
-    DUPLICATE = "duplicate"
-    TRUSTED_AUTHOR = "trusted_author"
-    HELD = "held"
-    TOO_MANY_LINKS = "too_many_links"
-    SUSPECT_WORD = "suspect_word"
-    EVERY_COMMENT_REVIEWED = "every_comment_reviewed"
-    POST_MODERATION = "post_moderation"
-    REPORTED = "reported"
-    DELETED_BY_AUTHOR = "deleted_by_author"
-    CLEARED_REPORTS = "cleared_reports"
-    EDITED_BY_AUTHOR = "edited_by_author"
-    TEXT_EDITED = "text_edited"
+    text: str
 
+    @overload
+    def __new__(cls, value: str) -> Code: ...
+    @overload
+    def __new__(cls, value: str, text: str, /) -> Code: ...
+    def __new__(cls, value: str, *text: str) -> Code:
+        member = cls._member(value)
+        (member.text,) = text
+        return member
 
-# The English text of each code, its msgid; values fill the %(name)s places.
-TEXTS: Mapping[Code, str] = {
-    Code.MODERATOR_AUTHOR: N_("author is a moderator"),
-    Code.BANNED_AUTHOR: N_("banned %(kind)s"),
-    Code.BANNED_AUTHOR_BECAUSE: N_("banned %(kind)s: %(reason)s"),
-    Code.KEPT_AS_SPAM: N_("%(reason)s (kept silently as spam)"),
-    Code.BANNED_WORD: N_("banned word: %(word)s"),
-    Code.DUPLICATE: N_("duplicate of a comment by the same author in the last %(minutes)s minutes"),
-    Code.TRUSTED_AUTHOR: N_("trusted: %(approved)s approved comments, none rejected in %(days)s days"),
-    Code.HELD: N_("held: %(reason)s"),
-    Code.TOO_MANY_LINKS: N_("%(links)s links, limit %(limit)s"),
-    Code.SUSPECT_WORD: N_("suspect word %(word)s"),
-    Code.EVERY_COMMENT_REVIEWED: N_("every comment is reviewed first"),
-    Code.POST_MODERATION: N_("published: post-moderation"),
-    Code.REPORTED: N_("reported by %(count)s readers"),
-    Code.DELETED_BY_AUTHOR: N_("deleted by the author"),
-    Code.CLEARED_REPORTS: N_("cleared %(count)s reports"),
-    Code.EDITED_BY_AUTHOR: N_("edited by the author"),
-    Code.TEXT_EDITED: N_("text edited"),
-}
+    MODERATOR_AUTHOR = ("moderator_author", N_("author is a moderator"))
+    BANNED_AUTHOR = ("banned_author", N_("banned %(kind)s"))
+    BANNED_AUTHOR_BECAUSE = ("banned_author_because", N_("banned %(kind)s: %(reason)s"))
+    KEPT_AS_SPAM = ("kept_as_spam", N_("%(reason)s (kept silently as spam)"))
+    BANNED_WORD = ("banned_word", N_("banned word: %(word)s"))
+    DUPLICATE = ("duplicate", N_("duplicate of a comment by the same author in the last %(minutes)s minutes"))
+    TRUSTED_AUTHOR = ("trusted_author", N_("trusted: %(approved)s approved comments, none rejected in %(days)s days"))
+    HELD = ("held", N_("held: %(reason)s"))
+    TOO_MANY_LINKS = ("too_many_links", N_("%(links)s links, limit %(limit)s"))
+    SUSPECT_WORD = ("suspect_word", N_("suspect word %(word)s"))
+    EVERY_COMMENT_REVIEWED = ("every_comment_reviewed", N_("every comment is reviewed first"))
+    POST_MODERATION = ("post_moderation", N_("published: post-moderation"))
+    REPORTED = ("reported", N_("reported by %(count)s readers"))
+    DELETED_BY_AUTHOR = ("deleted_by_author", N_("deleted by the author"))
+    CLEARED_REPORTS = ("cleared_reports", N_("cleared %(count)s reports"))
+    EDITED_BY_AUTHOR = ("edited_by_author", N_("edited by the author"))
+    TEXT_EDITED = ("text_edited", N_("text edited"))
+
 
 # Values that are words found in a comment: shown quoted, so that a word's
 # edges (and any spaces in a phrase) can be seen.
@@ -170,7 +160,7 @@ def _one(reason: Given, gettext: Translate) -> str:
     if isinstance(reason, str):
         return reason
     values = {name: _shown(name, value, gettext) for name, value in reason.values.items()}
-    return gettext(TEXTS[reason.code], **values)
+    return gettext(reason.code.text, **values)
 
 
 def render(reasons: Sequence[Given], gettext: Translate) -> str:
@@ -185,7 +175,7 @@ def english(reasons: Sequence[Given]) -> str:
 
 
 # How the English line of a held comment begins.
-HELD_PREFIX = TEXTS[Code.HELD] % {"reason": ""}
+HELD_PREFIX = Code.HELD.text % {"reason": ""}
 
 
 def _without_held(reason: Given) -> Given:
@@ -235,10 +225,11 @@ _PLACE = re.compile(r"%\((\w+)\)s")
 
 
 def _reason_from_json(item: Mapping[str, object]) -> Reason:
+    stored = item.get("code")
     try:
-        code = Code(item.get("code"))
+        code = Code(str(stored))
     except ValueError:
-        raise Unreadable(repr(item.get("code"))) from None
+        raise Unreadable(repr(stored)) from None
     values: dict[str, Value] = {}
     for name, value in item.items():
         if name == "code":
@@ -249,7 +240,7 @@ def _reason_from_json(item: Mapping[str, object]) -> Reason:
             values[name] = value
         else:
             raise Unreadable(repr(value))
-    if set(values) != set(_PLACE.findall(TEXTS[code])):
+    if set(values) != set(_PLACE.findall(code.text)):
         raise Unreadable(f"{code.value} with {sorted(values)}")
     return Reason(code, values)
 

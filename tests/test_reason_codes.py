@@ -62,7 +62,7 @@ def codes_in(reason) -> set[Code]:
 
 def test_every_code_is_written_somewhere_and_has_an_english_text():
     assert set().union(*(codes_in(reason) for reason, _ in WRITTEN)) == set(Code)
-    assert set(reasons.TEXTS) == set(Code)
+    assert all(code.text for code in Code)
 
 
 @pytest.mark.parametrize(("reason", "line"), WRITTEN)
