@@ -337,3 +337,30 @@ def test_a_host_rule_holds_in_its_own_words_after_a_translated_held(thai):
     decision = policy.Decision(Status.PENDING, (reasons.held("spam service score 0.91"),))
     assert decision.reason == "held: spam service score 0.91"
     assert i18n.reason_text(decision.reasons) == "รอตรวจ: spam service score 0.91"
+
+
+def test_erasing_counts_each_text_quoting_the_person_once(app, users):
+    """A quoted reason is stored twice, as its English line and as its codes:
+    it is one text, counted once, by the command line and in the log."""
+    from forum_plugin import bans
+    from forum_plugin.models import BanKind
+
+    with app.app_context():
+        bans.add(
+            hostapp.db.session,
+            BanKind.EMAIL,
+            "kanya@example.org",
+            reason="complaint about Kanya Srisuk",
+            days=None,
+            by_id=str(users["moderator"]),
+            by_name="mod",
+        )
+    post_comment(app.test_client(), author_name="Kanya Srisuk", author_email="kanya@example.org")
+    # The ban's reason, its audit entry, the comment kept as spam and its audit entry.
+    output = forum(app, "erase", "--email", "kanya@example.org", "--yes")
+    assert "4 texts quoting them changed" in output
+    with app.app_context():
+        [summary] = hostapp.db.session.scalars(
+            select(ModerationEvent.reason).where(ModerationEvent.action == "erase", ModerationEvent.comment_id.is_(None))
+        ).all()
+    assert summary.endswith(", 4 texts quoting them")
