@@ -361,6 +361,8 @@ def test_erasing_counts_each_text_quoting_the_person_once(app, users):
     assert "4 texts quoting them changed" in output
     with app.app_context():
         [summary] = hostapp.db.session.scalars(
-            select(ModerationEvent.reason).where(ModerationEvent.action == "erase", ModerationEvent.comment_id.is_(None))
+            select(ModerationEvent.reason).where(
+                ModerationEvent.action == "erase", ModerationEvent.comment_id.is_(None)
+            )
         ).all()
     assert summary.endswith(", 4 texts quoting them")
