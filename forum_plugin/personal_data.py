@@ -229,12 +229,21 @@ class Erased:
     # Texts elsewhere that quoted the person's address or names.
     quotes: int = 0
 
-    def summary(self) -> str:
-        return (
-            f"{self.comments} comments, {self.revisions} revisions, {self.events} audit entries, "
-            f"{self.reports} reports, {self.bans} bans, {self.mail_addresses} mail addresses, "
-            f"{self.quotes} texts quoting them"
+    def reason(self) -> reasons.Reason:
+        """The counts as a reason, for the audit log."""
+        return reasons.erased_counts(
+            comments=self.comments,
+            revisions=self.revisions,
+            events=self.events,
+            reports=self.reports,
+            bans=self.bans,
+            mail_addresses=self.mail_addresses,
+            quotes=self.quotes,
         )
+
+    def summary(self) -> str:
+        """The counts in English, for the command line."""
+        return reasons.english([self.reason()])
 
 
 class Scrubber:
@@ -450,7 +459,7 @@ def erase(session: Session, email: str, *, remove_bodies: bool = False, by: str 
         erased.mail_addresses = changed_rows(session, delete(MailAddress).where(MailAddress.email == person.email))
         session.flush()
         erased.quotes = _erase_quotes(session, Scrubber(person))
-        reason = "erased at the author's request" + (", text removed" if remove_bodies else "")
+        reason = reasons.erased_on_request(text_removed=remove_bodies)
         erasing = audit.Actor(None, by)
         session.add_all(
             audit.event(
@@ -458,9 +467,7 @@ def erase(session: Session, email: str, *, remove_bodies: bool = False, by: str 
             )
             for comment_id, status in statuses.items()
         )
-        session.add(
-            audit.event(erasing, AuditAction.ERASE, why=(f"a person's data erased on request: {erased.summary()}",))
-        )
+        session.add(audit.event(erasing, AuditAction.ERASE, why=(reasons.person_erased(erased.reason()),)))
         session.commit()
     except Exception:
         session.rollback()
