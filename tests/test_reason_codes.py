@@ -446,3 +446,37 @@ def test_imported_comments_say_where_from_in_the_readers_language(make_app):
         assert comment.moderation_reason == event.reason == "imported from WordPress"
         assert comment.reasons == event.reasons == (reasons.imported("WordPress"),)
     assert "นำเข้าจาก WordPress" in moderator.get("/forum/moderation/log").text
+
+
+# The audit log's own entries written before, as the action of their row tells them.
+OLD_ENTRIES = [
+    ("ban", "email: abuse: threats", reasons.ban_kind("email", "abuse: threats")),
+    ("lift ban", "ip", reasons.ban_kind("ip")),
+    ("add word", "banned: viagra", reasons.listed_word("banned", "viagra")),
+    ("remove word", "suspect: western union", reasons.listed_word("suspect", "western union")),
+    ("erase", "erased at the author's request, text removed", reasons.erased_on_request(text_removed=True)),
+    (
+        "erase",
+        "a person's data erased on request: 5 comments, 3 revisions, 3 audit entries, 2 reports, 2 bans, "
+        "1 mail addresses, 6 texts quoting them",
+        reasons.person_erased(
+            reasons.erased_counts(comments=5, revisions=3, events=3, reports=2, bans=2, mail_addresses=1, quotes=6)
+        ),
+    ),
+    ("import", "imported from WordPress", reasons.imported("WordPress")),
+]
+
+
+@pytest.mark.parametrize(("action", "line", "reason"), OLD_ENTRIES)
+def test_the_migration_reads_the_audit_logs_own_entries_by_their_action(action, line, reason):
+    data = migration.reason_data(line, action)
+    assert data == reasons.encode([reason])
+    assert reasons.decode(data, "") == (reason,)
+
+
+@pytest.mark.parametrize(
+    ("action", "line"),
+    [("reject", "email: abuse"), ("ban", "phone: abuse"), ("add word", "blocked: x"), ("erase", "because")],
+)
+def test_the_migration_leaves_other_lines_of_those_actions_alone(action, line):
+    assert migration.reason_data(line, action) is None
