@@ -13,7 +13,7 @@ from sqlalchemy import and_, delete, distinct, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from . import audit
+from . import audit, reasons
 from .i18n import gettext
 from .models import Ban, BanKind, Comment, ModerationEvent, Word, WordList, utcnow
 from .policy import BanMatch
@@ -101,9 +101,9 @@ def ip_reach(session: Session, ip_hash: str, now: datetime | None = None) -> Rea
     return Reach(int(comments), int(accounts))
 
 
-def audit_reason(kind: str, reason: str) -> str:
+def audit_reason(kind: str, reason: str) -> reasons.Reason:
     """What the audit log says about a ban: its kind and the moderator's reason, never its value."""
-    return f"{kind}: {reason}" if reason else kind
+    return reasons.ban_kind(kind, reason)
 
 
 def _event(
@@ -262,7 +262,7 @@ def dashboard_words(session: Session) -> Sequence[Word]:
 
 def _word_event(action: AuditAction, word: Word, by_id: str | None, by_name: str) -> ModerationEvent:
     """An audit row for a change to the word lists (no comment moves)."""
-    return audit.event(audit.Actor(by_id, by_name), action, why=(f"{word.list}: {word.word}",))
+    return audit.event(audit.Actor(by_id, by_name), action, why=(reasons.listed_word(word.list, word.word),))
 
 
 def add_word(session: Session, kind: WordList, word: str, *, by_name: str, by_id: str | None = None) -> bool:

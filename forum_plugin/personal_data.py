@@ -229,12 +229,21 @@ class Erased:
     # Texts elsewhere that quoted the person's address or names.
     quotes: int = 0
 
-    def summary(self) -> str:
-        return (
-            f"{self.comments} comments, {self.revisions} revisions, {self.events} audit entries, "
-            f"{self.reports} reports, {self.bans} bans, {self.mail_addresses} mail addresses, "
-            f"{self.quotes} texts quoting them"
+    def reason(self) -> reasons.Reason:
+        """The counts as a reason, for the audit log."""
+        return reasons.erased_counts(
+            comments=self.comments,
+            revisions=self.revisions,
+            events=self.events,
+            reports=self.reports,
+            bans=self.bans,
+            mail_addresses=self.mail_addresses,
+            quotes=self.quotes,
         )
+
+    def summary(self) -> str:
+        """The counts in English, for the command line."""
+        return reasons.english([self.reason()])
 
 
 class Scrubber:
@@ -260,22 +269,34 @@ class Scrubber:
         return self._address.sub(ERASED_ADDRESS, text)
 
 
+# A text the erase changed: its table, its row's key and its column (the
+# column of the English line, for the codes stored beside it).
+TextAt = tuple[str, Any, str]
+
+
 def _rewrite(
-    session: Session, table: Table, column: Column[Any], needles: Iterable[str], rewrite: Callable[[str], str | None]
-) -> int:
+    session: Session,
+    table: Table,
+    column: Column[Any],
+    needles: Iterable[str],
+    rewrite: Callable[[str], str | None],
+    *,
+    text_of: str | None = None,
+) -> set[TextAt]:
     """Rewrite ``column`` of every row of ``table`` that mentions a needle;
     found in SQL, changed in Python (case-blind and word-bounded on every
-    database alike). Returns how many rows changed."""
+    database alike). Returns the texts that changed: ``column`` of each row,
+    or ``text_of`` when ``column`` holds another form of that text."""
     wanted = [case_blind(column, needle, anywhere=True) for needle in needles if needle]
     if not wanted:
-        return 0
+        return set()
     key = table.primary_key.columns.values()[0]
-    changed = 0
+    changed: set[TextAt] = set()
     for row_id, text in session.execute(select(key, column).where(or_(*wanted))).all():
         new = rewrite(text)
         if new != text:
             session.execute(update(table).where(key == row_id).values({column.name: new}))
-            changed += 1
+            changed.add((table.name, row_id, text_of or column.name))
     return changed
 
 
@@ -366,20 +387,28 @@ def _erase_bans(session: Session, person: Person) -> int:
     return changed
 
 
-def _erase_quoted_reasons(session: Session, scrub: Scrubber) -> int:
+# The tables whose reasons are stored as codes, and the column of their English line.
+REASON_LINES = {
+    Comment.__tablename__: Comment.moderation_reason.key,
+    ModerationEvent.__tablename__: ModerationEvent.reason.key,
+}
+
+
+def _erase_quoted_reasons(session: Session, scrub: Scrubber) -> set[TextAt]:
     """Rewrite every text inside reasons stored as data (a ban's reason in
     "banned email: …", a word) that quotes the person; the English lines
-    beside them are rewritten with the other free text."""
+    beside them are rewritten with the other free text, and a line and its
+    data are one text."""
 
     def rewrite(data: str) -> str | None:
         return reasons.encode(reasons.scrub(reasons.decode(data, ""), scrub))
 
     # As the JSON spells them (quotes and backslashes escaped).
     needles = [json.dumps(needle, ensure_ascii=False)[1:-1] for needle in scrub.needles]
-    changed = 0
-    for name in (Comment.__tablename__, ModerationEvent.__tablename__):
+    changed: set[TextAt] = set()
+    for name, line in REASON_LINES.items():
         table = Base.metadata.tables[name]
-        changed += _rewrite(session, table, table.c.reason_data, needles, rewrite)
+        changed |= _rewrite(session, table, table.c.reason_data, needles, rewrite, text_of=line)
     return changed
 
 
@@ -393,12 +422,12 @@ def _erase_quotes(session: Session, scrub: Scrubber) -> int:
     changed = _erase_quoted_reasons(session, scrub)
     for attribute in quoting:
         table = attribute.class_.__table__
-        changed += _rewrite(session, table, table.c[attribute.key], scrub.needles, scrub)
+        changed |= _rewrite(session, table, table.c[attribute.key], scrub.needles, scrub)
     for table in Base.metadata.sorted_tables:
         for column in table.columns:
             if isinstance(column.type, String) and not column.primary_key:
-                changed += _rewrite(session, table, column, [scrub.email], scrub.address_only)
-    return changed
+                changed |= _rewrite(session, table, column, [scrub.email], scrub.address_only)
+    return len(changed)
 
 
 def erase(session: Session, email: str, *, remove_bodies: bool = False, by: str = "command line") -> Erased:
@@ -430,7 +459,7 @@ def erase(session: Session, email: str, *, remove_bodies: bool = False, by: str 
         erased.mail_addresses = changed_rows(session, delete(MailAddress).where(MailAddress.email == person.email))
         session.flush()
         erased.quotes = _erase_quotes(session, Scrubber(person))
-        reason = "erased at the author's request" + (", text removed" if remove_bodies else "")
+        reason = reasons.erased_on_request(text_removed=remove_bodies)
         erasing = audit.Actor(None, by)
         session.add_all(
             audit.event(
@@ -438,9 +467,7 @@ def erase(session: Session, email: str, *, remove_bodies: bool = False, by: str 
             )
             for comment_id, status in statuses.items()
         )
-        session.add(
-            audit.event(erasing, AuditAction.ERASE, why=(f"a person's data erased on request: {erased.summary()}",))
-        )
+        session.add(audit.event(erasing, AuditAction.ERASE, why=(reasons.person_erased(erased.reason()),)))
         session.commit()
     except Exception:
         session.rollback()

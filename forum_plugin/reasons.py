@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Mapping, Sequence, Union, overload
 
-from .vocabulary import N_, Choice
+from .vocabulary import N_, BanKind, Choice
 
 
 class Code(Choice):
@@ -52,11 +52,43 @@ class Code(Choice):
     CLEARED_REPORTS = ("cleared_reports", N_("cleared %(count)s reports"))
     EDITED_BY_AUTHOR = ("edited_by_author", N_("edited by the author"))
     TEXT_EDITED = ("text_edited", N_("text edited"))
+    # The audit log's own entries: bans, word lists, erases, imports.
+    BAN_KIND = ("ban_kind", N_("%(ban_kind)s"))
+    BAN_KIND_BECAUSE = ("ban_kind_because", N_("%(ban_kind)s: %(reason)s"))
+    LISTED_WORD = ("listed_word", N_("%(word_list)s: %(phrase)s"))
+    ERASED_ON_REQUEST = ("erased_on_request", N_("erased at the author's request"))
+    ERASED_TEXT_REMOVED = ("erased_text_removed", N_("erased at the author's request, text removed"))
+    PERSON_ERASED = ("person_erased", N_("a person's data erased on request: %(erased)s"))
+    ERASED_COUNTS = (
+        "erased_counts",
+        N_(
+            "%(comments)s comments, %(revisions)s revisions, %(events)s audit entries, %(reports)s reports, "
+            "%(bans)s bans, %(mail_addresses)s mail addresses, %(quotes)s texts quoting them"
+        ),
+    )
+    IMPORTED = ("imported", N_("imported from %(source)s"))
 
 
 # Values that are words found in a comment: shown quoted, so that a word's
 # edges (and any spaces in a phrase) can be seen.
 QUOTED = frozenset({"word"})
+# The word lists' names, as the dashboard shows them.
+WORD_LISTS = {"banned": N_("banned"), "suspect": N_("suspect")}
+
+
+def _ban_kind_label(kind: str) -> str | None:
+    try:
+        return BanKind(kind).list_label
+    except ValueError:
+        return None
+
+
+# Values that are words of the forum's vocabulary, stored as their value:
+# shown as the label (an English msgid) it has there, translated; a value
+# this version does not know, as it is. (The "kind" of BANNED_AUTHOR is
+# shown as stored, as it always was.)
+VOCABULARY: Mapping[str, Callable[[str], str | None]] = {"ban_kind": _ban_kind_label, "word_list": WORD_LISTS.get}
+
 # Reasons in one line are joined by this, in every language.
 SEPARATOR = "; "
 
@@ -142,6 +174,39 @@ def cleared_reports(count: int) -> Reason:
     return _reason(Code.CLEARED_REPORTS, count=count)
 
 
+def ban_kind(kind: str, reason: str = "") -> Reason:
+    """What the audit log says about a ban made or lifted: its kind and the
+    moderator's ``reason``, never its value."""
+    if reason:
+        return _reason(Code.BAN_KIND_BECAUSE, ban_kind=kind, reason=reason)
+    return _reason(Code.BAN_KIND, ban_kind=kind)
+
+
+def listed_word(word_list: str, phrase: str) -> Reason:
+    """A word or phrase added to, or taken off, a word list."""
+    return _reason(Code.LISTED_WORD, word_list=word_list, phrase=phrase)
+
+
+def erased_on_request(text_removed: bool) -> Reason:
+    """A comment of a person erased at their request (its text too, or not)."""
+    return _reason(Code.ERASED_TEXT_REMOVED if text_removed else Code.ERASED_ON_REQUEST)
+
+
+def erased_counts(**counts: int) -> Reason:
+    """How many rows of each kind an erase changed."""
+    return _reason(Code.ERASED_COUNTS, **counts)
+
+
+def person_erased(counts: Reason) -> Reason:
+    """A person's data erased on request, with what it changed (:func:`erased_counts`)."""
+    return _reason(Code.PERSON_ERASED, erased=counts)
+
+
+def imported(source: str) -> Reason:
+    """A comment brought in by the importer from ``source``."""
+    return _reason(Code.IMPORTED, source=source)
+
+
 # gettext(text, **values): ``text`` in the reader's language with the values in.
 Translate = Callable[..., str]
 
@@ -153,6 +218,9 @@ def _untranslated(text: str, **values: object) -> str:
 def _shown(name: str, value: Value, gettext: Translate) -> str | int:
     if isinstance(value, Reason):
         return _one(value, gettext)
+    if isinstance(value, str) and name in VOCABULARY:
+        label = VOCABULARY[name](value)
+        return gettext(label) if label else value
     return repr(value) if name in QUOTED else value
 
 

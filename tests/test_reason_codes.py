@@ -42,6 +42,19 @@ WRITTEN = [
     (reasons.cleared_reports(2), "cleared 2 reports"),
     (reasons.EDITED_BY_AUTHOR, "edited by the author"),
     (reasons.TEXT_EDITED, "text edited"),
+    (reasons.ban_kind("domain"), "domain"),
+    (reasons.ban_kind("email", "link spam"), "email: link spam"),
+    (reasons.listed_word("banned", "viagra"), "banned: viagra"),
+    (reasons.erased_on_request(text_removed=False), "erased at the author's request"),
+    (reasons.erased_on_request(text_removed=True), "erased at the author's request, text removed"),
+    (
+        reasons.person_erased(
+            reasons.erased_counts(comments=2, revisions=1, events=0, reports=0, bans=1, mail_addresses=1, quotes=4)
+        ),
+        "a person's data erased on request: 2 comments, 1 revisions, 0 audit entries, 0 reports, 1 bans, "
+        "1 mail addresses, 4 texts quoting them",
+    ),
+    (reasons.imported("wordpress"), "imported from wordpress"),
 ]
 # Lines of several reasons, as audit entries store them.
 LINES = [
@@ -150,6 +163,14 @@ def test_a_thai_reader_sees_each_reason_in_thai_with_its_values(thai):
     for reason, english in WRITTEN:
         shown = i18n.reason_text([reason])
         assert shown and shown != english, english
+
+
+def test_a_ban_kind_or_word_list_in_a_reason_is_shown_as_its_translated_label(thai):
+    assert i18n.reason_text([reasons.ban_kind("email", "link spam")]) == "อีเมล: link spam"
+    assert i18n.reason_text([reasons.ban_kind("domain")]) == "โดเมน"
+    assert i18n.reason_text([reasons.listed_word("suspect", "viagra")]) == "น่าสงสัย: viagra"
+    # A kind or list a later version added is shown as stored.
+    assert i18n.reason_text([reasons.listed_word("watched", "viagra")]) == "watched: viagra"
 
 
 def test_a_line_of_text_is_shown_as_it_is(thai):
@@ -337,3 +358,125 @@ def test_a_host_rule_holds_in_its_own_words_after_a_translated_held(thai):
     decision = policy.Decision(Status.PENDING, (reasons.held("spam service score 0.91"),))
     assert decision.reason == "held: spam service score 0.91"
     assert i18n.reason_text(decision.reasons) == "รอตรวจ: spam service score 0.91"
+
+
+def test_erasing_counts_each_text_quoting_the_person_once(app, users):
+    """A quoted reason is stored twice, as its English line and as its codes:
+    it is one text, counted once, by the command line and in the log."""
+    from forum_plugin import bans
+    from forum_plugin.models import BanKind
+
+    with app.app_context():
+        bans.add(
+            hostapp.db.session,
+            BanKind.EMAIL,
+            "kanya@example.org",
+            reason="complaint about Kanya Srisuk",
+            days=None,
+            by_id=str(users["moderator"]),
+            by_name="mod",
+        )
+    post_comment(app.test_client(), author_name="Kanya Srisuk", author_email="kanya@example.org")
+    # The ban's reason, its audit entry, the comment kept as spam and its audit entry.
+    output = forum(app, "erase", "--email", "kanya@example.org", "--yes")
+    assert "4 texts quoting them changed" in output
+    with app.app_context():
+        [summary] = hostapp.db.session.scalars(
+            select(ModerationEvent.reason).where(
+                ModerationEvent.action == "erase", ModerationEvent.comment_id.is_(None)
+            )
+        ).all()
+    assert summary.endswith(", 4 texts quoting them")
+
+
+def test_the_audit_logs_own_entries_read_in_thai_on_the_log_page(make_app):
+    """Bans made and lifted, word-list changes and an erase are
+    stored as codes beside the English line the database has always had."""
+    from forum_plugin import bans
+    from forum_plugin.models import BanKind, WordList
+
+    app = make_app()
+    Babel(app, locale_selector=lambda: "th")
+    users = add_users(app)
+    moderator = app.test_client()
+    log_in(moderator, users["moderator"])
+    post_comment(app.test_client(), author_name="Kanya Srisuk", author_email="kanya@example.org")
+    with app.app_context():
+        session = hostapp.db.session
+        ban = bans.add(session, BanKind.DOMAIN, "spam.example", reason="link spam", days=None, by_id="1", by_name="mod")
+        bans.lift(session, ban.id, by_id="1", by_name="mod")
+        bans.add_word(session, WordList.BANNED, "viagra", by_name="mod")
+        personal_data.erase(session, "kanya@example.org")
+        stored = session.execute(select(ModerationEvent.action, ModerationEvent.reason).order_by(ModerationEvent.id))
+        lines = [tuple(row) for row in stored if row.action != "post"]
+    assert lines == [
+        ("ban", "domain: link spam"),
+        ("lift ban", "domain: link spam"),
+        ("add word", "banned: viagra"),
+        ("erase", "erased at the author's request"),
+        (
+            "erase",
+            "a person's data erased on request: 1 comments, 0 revisions, 0 audit entries, 0 reports, 0 bans, "
+            "0 mail addresses, 0 texts quoting them",
+        ),
+    ]
+    log = moderator.get("/forum/moderation/log").text
+    for thai in (
+        "โดเมน: link spam",
+        "ต้องห้าม: viagra",
+        "ลบข้อมูลส่วนบุคคลตามคำขอของผู้เขียน",
+        "ลบข้อมูลส่วนบุคคลของผู้หนึ่งตามคำขอ: ความคิดเห็น 1 รายการ, ฉบับก่อนแก้ไข 0 รายการ",
+    ):
+        assert thai in log, thai
+    assert "erased on request" not in log and "banned: viagra" not in log
+
+
+def test_imported_comments_say_where_from_in_the_readers_language(make_app):
+    from pathlib import Path
+
+    app = make_app()
+    Babel(app, locale_selector=lambda: "th")
+    moderator = app.test_client()
+    log_in(moderator, add_users(app)["moderator"])
+    forum(app, "import", "wordpress", str(Path(__file__).resolve().parent / "data" / "wordpress.xml"))
+    with app.app_context():
+        session = hostapp.db.session
+        comment = session.scalars(select(Comment).where(Comment.origin.is_not(None)).limit(1)).one()
+        event = session.scalars(select(ModerationEvent).where(ModerationEvent.action == "import").limit(1)).one()
+        assert comment.moderation_reason == event.reason == "imported from WordPress"
+        assert comment.reasons == event.reasons == (reasons.imported("WordPress"),)
+    assert "นำเข้าจาก WordPress" in moderator.get("/forum/moderation/log").text
+
+
+# The audit log's own entries written before, as the action of their row tells them.
+OLD_ENTRIES = [
+    ("ban", "email: abuse: threats", reasons.ban_kind("email", "abuse: threats")),
+    ("lift ban", "ip", reasons.ban_kind("ip")),
+    ("add word", "banned: viagra", reasons.listed_word("banned", "viagra")),
+    ("remove word", "suspect: western union", reasons.listed_word("suspect", "western union")),
+    ("erase", "erased at the author's request, text removed", reasons.erased_on_request(text_removed=True)),
+    (
+        "erase",
+        "a person's data erased on request: 5 comments, 3 revisions, 3 audit entries, 2 reports, 2 bans, "
+        "1 mail addresses, 6 texts quoting them",
+        reasons.person_erased(
+            reasons.erased_counts(comments=5, revisions=3, events=3, reports=2, bans=2, mail_addresses=1, quotes=6)
+        ),
+    ),
+    ("import", "imported from WordPress", reasons.imported("WordPress")),
+]
+
+
+@pytest.mark.parametrize(("action", "line", "reason"), OLD_ENTRIES)
+def test_the_migration_reads_the_audit_logs_own_entries_by_their_action(action, line, reason):
+    data = migration.reason_data(line, action)
+    assert data == reasons.encode([reason])
+    assert reasons.decode(data, "") == (reason,)
+
+
+@pytest.mark.parametrize(
+    ("action", "line"),
+    [("reject", "email: abuse"), ("ban", "phone: abuse"), ("add word", "blocked: x"), ("erase", "because")],
+)
+def test_the_migration_leaves_other_lines_of_those_actions_alone(action, line):
+    assert migration.reason_data(line, action) is None

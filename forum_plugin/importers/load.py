@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import audit, markup, threads
+from .. import audit, markup, reasons, threads
 from ..comments.counts import recount_threads
 from ..models import Comment, Thread
 from ..privacy import hash_ip
@@ -138,7 +138,7 @@ def load(
         return thread_ids[source_id]
 
     has_children = {c.parent_origin for c in parsed.comments if c.parent_origin}
-    reason = f"imported from {source_name}"
+    reason = reasons.imported(source_name)
     for item in _parents_first(parsed.comments):
         if item.origin in placed:
             continue
@@ -151,7 +151,7 @@ def load(
             root_id=(parent.root_id or parent.id) if parent else None,
             depth=parent.depth + 1 if parent else 0,
             status=item.status,
-            moderation_reason=reason,
+            reasons=(reason,),
             author_name=item.author_name[:100],
             author_email=(item.author_email or None) and item.author_email[:254],
             ip_hash=hash_ip(secret, item.ip),

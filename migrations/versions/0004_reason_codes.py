@@ -4,7 +4,10 @@ The English lines written so far are read back with the parser the forum
 used to translate them at display time (frozen here as release 0003 had
 it), and stored as JSON in the new ``reason_data`` columns wherever the
 forum wrote them; a host rule's or a moderator's own words stay text only.
-A line is converted only when the JSON gives back exactly the same line.
+The audit log's own entries (bans, word lists, erases, imports) read like
+anyone's words ("email: abuse"), so they are read by the action of their
+row (an imported comment: by its origin). A line is converted only when
+the JSON gives back exactly the same line.
 
 Revision ID: 0004
 Revises: 0003
@@ -112,7 +115,28 @@ FIXED_VALUES: dict[str, dict[str, Any]] = {DUPLICATE: {"minutes": 10}}
 EDITED_BY_AUTHOR = ("edited by the author; ", {"code": "edited_by_author"})
 CLEARED_REPORTS = re.compile(r"(?:(?P<reason>.+); )?cleared (?P<count>\d+) reports", re.DOTALL)
 TEXT_EDITED = ("text edited", {"code": "text_edited"})
-NUMBERS = frozenset({"approved", "days", "links", "limit", "count"})
+NUMBERS = frozenset(
+    {"approved", "days", "links", "limit", "count", "comments", "revisions", "events", "reports", "bans"}
+    | {"mail_addresses", "quotes"}
+)
+
+# The audit log's own entries, by the action of their row.
+BAN_ACTIONS = frozenset({"ban", "lift ban"})
+BAN_KINDS = frozenset({"email", "domain", "account", "ip"})
+WORD_ACTIONS = frozenset({"add word", "remove word"})
+WORD_LISTS = frozenset({"banned", "suspect"})
+ERASED = {
+    "erased at the author's request": {"code": "erased_on_request"},
+    "erased at the author's request, text removed": {"code": "erased_text_removed"},
+}
+ERASED_COUNTS_TEXT = (
+    "%(comments)s comments, %(revisions)s revisions, %(events)s audit entries, %(reports)s reports, "
+    "%(bans)s bans, %(mail_addresses)s mail addresses, %(quotes)s texts quoting them"
+)
+PERSON_ERASED_TEXT = "a person's data erased on request: %(erased)s"
+PERSON_ERASED = _pattern(PERSON_ERASED_TEXT % {"erased": ERASED_COUNTS_TEXT})
+IMPORTED_TEXT = "imported from %(source)s"
+IMPORTED = _pattern(IMPORTED_TEXT)
 # Codes whose "reason" is another reason (else it is a moderator's words).
 WRAPPING = frozenset({"held", "kept_as_spam"})
 
@@ -153,7 +177,43 @@ def _one(line: str) -> Any:
     return {"code": code, **FIXED_VALUES.get(text, {}), **converted}
 
 
-def _reasons(line: str) -> list[Any]:
+def _entry(action: str | None, line: str) -> Any:
+    """The audit log's own entry ``line`` of an ``action`` row as JSON data; None when it is none."""
+    if action in BAN_ACTIONS:
+        kind, because, reason = line.partition(": ")
+        if kind in BAN_KINDS:
+            return (
+                {"code": "ban_kind_because", "ban_kind": kind, "reason": reason}
+                if because
+                else {
+                    "code": "ban_kind",
+                    "ban_kind": kind,
+                }
+            )
+    elif action in WORD_ACTIONS:
+        word_list, _, phrase = line.partition(": ")
+        if word_list in WORD_LISTS:
+            return {"code": "listed_word", "word_list": word_list, "phrase": phrase}
+    elif action == "erase":
+        counts = PERSON_ERASED.fullmatch(line)
+        if counts:
+            erased = {"code": "erased_counts", **{name: _value("", name, n) for name, n in counts.groupdict().items()}}
+            return {"code": "person_erased", "erased": erased}
+        return ERASED.get(line)
+    elif action == "import":
+        imported = IMPORTED.fullmatch(line)
+        if imported:
+            return {"code": "imported", "source": imported["source"]}
+    return None
+
+
+def _reasons(line: str, action: str | None = None) -> list[Any]:
+    try:
+        entry = _entry(action, line)
+    except Unread:
+        entry = None
+    if entry is not None:
+        return [entry]
     if line.startswith(EDITED_BY_AUTHOR[0]):
         return [EDITED_BY_AUTHOR[1], _one(line.removeprefix(EDITED_BY_AUTHOR[0]))]
     cleared = CLEARED_REPORTS.fullmatch(line)
@@ -168,6 +228,14 @@ _TEXT_OF = {code: text for text, code in CODES.items()} | {
     "edited_by_author": "edited by the author",
     "cleared_reports": "cleared %(count)s reports",
     "text_edited": "text edited",
+    "ban_kind": "%(ban_kind)s",
+    "ban_kind_because": "%(ban_kind)s: %(reason)s",
+    "listed_word": "%(word_list)s: %(phrase)s",
+    "erased_on_request": "erased at the author's request",
+    "erased_text_removed": "erased at the author's request, text removed",
+    "person_erased": PERSON_ERASED_TEXT,
+    "erased_counts": ERASED_COUNTS_TEXT,
+    "imported": IMPORTED_TEXT,
 }
 
 
@@ -182,13 +250,21 @@ def _english(reason: Any) -> str:
     return _TEXT_OF[reason["code"]] % values
 
 
-def reason_data(line: str) -> str | None:
-    """The JSON for a stored English line, as the forum now writes it; None
-    when the forum did not write the line or the JSON would not give it back."""
-    reasons = _reasons(line)
+def reason_data(line: str, action: str | None = None) -> str | None:
+    """The JSON for a stored English line (of a row recording ``action``),
+    as the forum now writes it; None when the forum did not write the line
+    or the JSON would not give it back."""
+    reasons = _reasons(line, action)
     if all(isinstance(reason, str) for reason in reasons) or "; ".join(map(_english, reasons)) != line:
         return None
     return json.dumps(reasons, ensure_ascii=False, separators=(",", ":"))
+
+
+def _action(name: str) -> sa.ColumnElement[Any]:
+    """What a row of table ``name`` records: an event its action, an imported comment "import"."""
+    if name == "forum_moderation_events":
+        return sa.column("action", sa.String())
+    return sa.case((sa.column("origin", sa.String()).is_not(None), "import"), else_=sa.null())
 
 
 def _convert(bind: sa.engine.Connection, name: str, line_column: str) -> None:
@@ -199,11 +275,15 @@ def _convert(bind: sa.engine.Connection, name: str, line_column: str) -> None:
     after = 0
     while True:
         batch = bind.execute(
-            sa.select(rows.c.id, line).where(rows.c.id > after, line != "").order_by(rows.c.id).limit(ROWS_AT_ONCE)
+            sa.select(rows.c.id, line, _action(name))
+            .select_from(rows)
+            .where(rows.c.id > after, line != "")
+            .order_by(rows.c.id)
+            .limit(ROWS_AT_ONCE)
         ).all()
         if not batch:
             return
-        filled = [{"row_id": row_id, "data": reason_data(text)} for row_id, text in batch]
+        filled = [{"row_id": row_id, "data": reason_data(text, action)} for row_id, text, action in batch]
         filled = [row for row in filled if row["data"] is not None]
         if filled:
             bind.execute(fill, filled)

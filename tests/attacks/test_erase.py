@@ -231,6 +231,8 @@ def test_erase_leaves_nothing_of_the_person_in_any_forum_table(app, person):
     result = forum(app, "erase", "--email", "KANYA.SRISUK@example.org", "--remove-bodies", "--yes")
     assert result.exit_code == 0, result.output
     assert "Erased 5 comments" in result.output
+    # Each text that quoted them counted once, the codes stored beside a line with it.
+    assert "6 texts quoting them changed" in result.output
 
     assert every_text_mentioning(app, needles) == []
     with app.app_context():
