@@ -16,7 +16,6 @@ from pathlib import Path
 import blinker
 import pytest
 from babel.messages.pofile import read_po
-
 from flask import Flask
 
 from forum_plugin import signals, vocabulary
