@@ -21,10 +21,10 @@ from typing import Sequence
 from sqlalchemy import ColumnElement, SQLColumnExpression, func, literal, or_, select
 from sqlalchemy.orm import Session
 
-from . import policy
+from .config import TRUST_WINDOW_DAYS
 from .models import Comment, Status, utcnow
 
-REFUSED = (Status.REJECTED, Status.SPAM)
+REFUSED = tuple(status for status in Status if status.refused)
 
 
 def _tally(
@@ -58,8 +58,8 @@ def _tally(
 
 def trust_record(session: Session, author_id: str, now: datetime | None = None) -> tuple[int, int]:
     """The account's approved comments, and its comments refused within the
-    last :data:`~forum_plugin.policy.TRUST_WINDOW_DAYS` days."""
-    since = (now or utcnow()) - timedelta(days=policy.TRUST_WINDOW_DAYS)
+    last :data:`~forum_plugin.config.TRUST_WINDOW_DAYS` days."""
+    since = (now or utcnow()) - timedelta(days=TRUST_WINDOW_DAYS)
     tallies = _tally(session, Comment.author_id, Comment.author_id == author_id, since)
     return tallies.get(author_id, (0, 0))
 

@@ -15,7 +15,11 @@ from urllib.parse import quote
 
 from .privacy import keyed_digest
 
-MODES = (None, "identicon", "gravatar")
+IDENTICON = "identicon"
+GRAVATAR = "gravatar"
+# The values of FORUM_AVATARS that draw pictures; None draws none.
+DRAWN = (IDENTICON, GRAVATAR)
+MODES = (None, *DRAWN)
 GRAVATAR_ORIGIN = "https://www.gravatar.com"
 _GRID = 5
 
@@ -50,8 +54,8 @@ def gravatar(email: str, size: int = 64) -> str:
 
 def avatar_url(mode: str | None, secret: str | bytes, *, author_key: str, email: str | None) -> str | None:
     """The picture for an author, or None when avatars are off."""
-    if mode == "gravatar" and email:
+    if mode == GRAVATAR and email:
         return gravatar(email)
-    if mode in ("identicon", "gravatar"):
+    if mode in DRAWN:
         return identicon(secret, author_key)
     return None

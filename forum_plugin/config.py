@@ -11,25 +11,44 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Mapping, TypeVar
+from typing import Any, Mapping, Sequence, TypeVar
 
-from . import site_url
+from . import markup, site_url
+from .avatars import DRAWN as DRAWN_AVATARS
+from .avatars import MODES as AVATAR_MODES
 
 PREFIX = "FORUM_"
 
-MODERATION_MODES = ("pre", "post")
+# FORUM_MODERATION: hold every comment for a moderator, or publish at once.
+PRE_MODERATION = "pre"
+POST_MODERATION = "post"
+MODERATION_MODES = (PRE_MODERATION, POST_MODERATION)
 NO_SITE_FOR_MAIL = (
     "FORUM_MAIL_SERVER is set, but the forum does not know the site's address for the links in its mails: "
     "set FORUM_SITE_URL (e.g. 'https://example.org', or 'https://example.org/blog' when the app lives under "
     "/blog), or SERVER_NAME. Links in mail are never built from a request's Host header."
 )
-SANITIZERS = ("bleach", "nh3")
+SANITIZERS = tuple(markup.SANITIZERS)
 STRICT_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 
+# A refused comment counts against an account's trust for this many days;
+# not a key: the policy reads it.
+TRUST_WINDOW_DAYS = 30
+
 T = TypeVar("T")
+
+
+def _one_of(choices: Sequence[str]) -> str:
+    """``a, b or c``: the choices a key takes, for its documentation and errors."""
+    return f"{', '.join(choices[:-1])} or {choices[-1]}" if len(choices) > 1 else choices[0]
+
+
+def _quoted(choices: Sequence[str | None]) -> list[str]:
+    """Each choice as the README's table shows it: `"text"`, or `None`."""
+    return ["`None`" if choice is None else f'`"{choice}"`' for choice in choices]
 
 
 def setting(default: T, doc: str, *, shown: str | None = None) -> T:
@@ -54,14 +73,16 @@ class Settings:
 
     url_prefix: str = setting("/forum", "where the forum's pages are mounted")
     moderation: str = setting(
-        "pre", '`"pre"`: hold every comment (a moderator\'s own are approved); `"post"`: publish at once'
+        PRE_MODERATION,
+        f'`"{PRE_MODERATION}"`: hold every comment (a moderator\'s own are approved); '
+        f'`"{POST_MODERATION}"`: publish at once',
     )
     allow_anonymous: bool = setting(True, "readers without an account may comment (name required, email optional)")
     max_depth: int = setting(
         6, 'indentation levels shown; deeper replies stay at the last level, marked "in reply to NAME"'
     )
     max_length: int = setting(10000, "characters allowed in a comment")
-    sanitizer: str = setting("bleach", '`"bleach"` or `"nh3"`')
+    sanitizer: str = setting(markup.DEFAULT_SANITIZER, _one_of(_quoted(SANITIZERS)))
     max_links: int = setting(2, 'a comment with more links is held: "held: 3 links, limit 2"')
     banned_words: tuple[str, ...] = setting(
         (), "a comment with one of these is rejected, and the writer is told. Moderators add more from the dashboard"
@@ -72,7 +93,7 @@ class Settings:
     trust_after: int = setting(
         3,
         "approved comments after which an account (never a bare email) skips the queue, "
-        "unless one was rejected in the last 30 days",
+        f"unless one was rejected in the last {TRUST_WINDOW_DAYS} days",
     )
     flag_threshold: int = setting(3, "reader reports that send an approved comment back to the queue")
     ban_silent: bool = setting(
@@ -136,7 +157,9 @@ class Settings:
         shown="strict, see `config.py`",
     )
     sqlite_wal: bool = setting(True, "SQLite only: write-ahead logging and a busy timeout")
-    avatars: str | None = setting(None, '`"identicon"` or `"gravatar"`: pictures beside authors\' names (see Avatars)')
+    avatars: str | None = setting(
+        None, f"{_one_of(_quoted(DRAWN_AVATARS))}: pictures beside authors' names (see Avatars)"
+    )
     translation_directories: tuple[str, ...] = setting(
         (),
         "your folders of forum catalogs (`<folder>/<locale>/LC_MESSAGES/forum.mo`), searched before the "
@@ -158,8 +181,9 @@ class Settings:
         values["translation_directories"] = translation_directories(values["translation_directories"], root_path)
         if values["moderation"] not in MODERATION_MODES:
             raise ValueError(f"FORUM_MODERATION must be one of {MODERATION_MODES}, not {values['moderation']!r}")
-        if values["avatars"] not in (None, "identicon", "gravatar"):
-            raise ValueError(f"FORUM_AVATARS must be None, 'identicon' or 'gravatar', not {values['avatars']!r}")
+        if values["avatars"] not in AVATAR_MODES:
+            choices = _one_of([repr(mode) for mode in AVATAR_MODES])
+            raise ValueError(f"FORUM_AVATARS must be {choices}, not {values['avatars']!r}")
         if values["sanitizer"] not in SANITIZERS:
             raise ValueError(f"FORUM_SANITIZER must be one of {SANITIZERS}, not {values['sanitizer']!r}")
         for name in ("max_depth", "max_length", "per_page"):

@@ -328,6 +328,7 @@ def sanitize_with_nh3(html: str) -> str:
     )
 
 
+# The values of FORUM_SANITIZER, the first its default.
 SANITIZERS: dict[str, Callable[[str], str]] = {
     "bleach": sanitize_with_bleach,
     "nh3": sanitize_with_nh3,
@@ -338,6 +339,7 @@ _IMPORT_SANITIZERS: dict[str, Callable[[str], str]] = {
     "bleach": _sanitize_imported_with_bleach,
     "nh3": sanitize_with_nh3,
 }
+DEFAULT_SANITIZER = next(iter(SANITIZERS))
 
 
 def markdown_to_html(source: str) -> str:
@@ -350,7 +352,7 @@ _BLOCK_TAG = re.compile(r"<(p|blockquote|ul|ol|pre)[\s>]", re.IGNORECASE)
 _BLANK_LINES = re.compile(r"\n\s*\n")
 
 
-def sanitize_imported(html: str, sanitizer: str = "bleach") -> str:
+def sanitize_imported(html: str, sanitizer: str = DEFAULT_SANITIZER) -> str:
     """Another system's comment HTML, made safe. Text without block markup
     (WordPress keeps paragraphs as blank lines) gets its paragraphs and line
     breaks back, after a first cleaning has put every tag on one line, and
@@ -401,12 +403,12 @@ def plain_text_html(source: str) -> str:
     return "".join(f"<p>{'<br>'.join(escape(line) for line in part.split(chr(10)))}</p>" for part in paragraphs)
 
 
-def render(source: str, sanitizer: str = "bleach") -> str:
+def render(source: str, sanitizer: str = DEFAULT_SANITIZER) -> str:
     """Turn a reader's Markdown into the HTML stored with the comment; a
     body whose markup would cost more than the budget, as plain text.
 
     :param source: the body as the reader wrote it.
-    :param sanitizer: ``"bleach"`` or ``"nh3"``.
+    :param sanitizer: one of :data:`SANITIZERS`.
     """
     html = markdown_within_budget(source)
     if html is None:

@@ -15,12 +15,11 @@ from datetime import timedelta
 from typing import Callable, Sequence
 
 from . import reasons
-from .config import DEFAULT_SETTINGS
+from .config import DEFAULT_SETTINGS, POST_MODERATION, TRUST_WINDOW_DAYS
 from .models import Status
 from .reasons import Given
-from .vocabulary import N_
+from .vocabulary import N_, BanKind
 
-TRUST_WINDOW_DAYS = 30
 # The same author posting the same text again within this is refused.
 DUPLICATE_WINDOW = timedelta(minutes=10)
 
@@ -52,7 +51,7 @@ class Context:
 
     :ivar approved_before: the account's approved comments (0 without an account).
     :ivar rejected_recently: its comments rejected or marked spam in the last
-        :data:`TRUST_WINDOW_DAYS` days.
+        :data:`~forum_plugin.config.TRUST_WINDOW_DAYS` days.
     :ivar duplicate: the same author posted the same text within :data:`DUPLICATE_WINDOW`.
     """
 
@@ -117,9 +116,8 @@ def moderator_author(draft: Draft, context: Context) -> Decision | None:
     return None
 
 
-# Anyone can type someone else's address into the form: telling them that
-# it is refused would tell them its owner was banned.
-ALWAYS_SILENT_BANS = frozenset({"email", "domain"})
+# Bans whose comments are kept as spam on every site (see BanKind.always_silent).
+ALWAYS_SILENT_BANS = frozenset(kind.value for kind in BanKind if kind.always_silent)
 
 
 def banned_author(draft: Draft, context: Context) -> Decision | None:
@@ -213,7 +211,7 @@ def first_decision(draft: Draft, context: Context, rules: Sequence[Rule]) -> Dec
 
 def by_mode(mode: str) -> Decision:
     """The decision when no rule had anything to say."""
-    if mode == "post":
+    if mode == POST_MODERATION:
         return Decision(Status.APPROVED, (reasons.POST_MODERATION,))
     return Decision(Status.PENDING, (reasons.held(reasons.EVERY_COMMENT_REVIEWED),))
 

@@ -17,6 +17,7 @@ from .textmatch import escape_like
 PAGE_SIZE = 50
 
 
+# The dashboard's tab of held edits: its ``status`` parameter, and its key in the tab counts.
 HELD_EDITS = "edits"
 
 

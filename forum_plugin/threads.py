@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from . import tree
+from .config import DEFAULT_SETTINGS
 from .models import Comment, Status, Thread
 from .paging import Cursor, beyond, ordering
 from .sql import existing
@@ -77,7 +78,8 @@ class ThreadPage:
     previous_cursor: Cursor | None = None
 
 
-OWN_UNPUBLISHED = (Status.PENDING, Status.SPAM)
+# Unpublished comments their authors see on the page as their own pending ones.
+OWN_UNPUBLISHED = tuple(status for status in Status if status.author_sees_pending)
 
 
 def visible_with_placeholders(
@@ -174,7 +176,7 @@ def load_page(
     thread: Thread | None,
     *,
     max_depth: int,
-    per_page: int = 50,
+    per_page: int = DEFAULT_SETTINGS.per_page,
     wanted: PageRequest = PageRequest(),
     own_pending_ids: Iterable[int] = (),
     with_emails: bool = False,

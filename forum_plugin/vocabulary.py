@@ -70,23 +70,95 @@ class Status(Choice):
     tab_label: str
     # Off the page by a decision; "restore" brings it back.
     removed: bool
+    # Held against its author: counts in their record as a refusal.
+    refused: bool
+    # Its author is told their comment awaits moderation, and sees it on the
+    # page as their own pending comment (a silent ban keeps spam that way).
+    author_sees_pending: bool
+    # The name of the signal (in ``forum_plugin.signals``) a comment moving
+    # here sends; None: no signal.
+    signal: str | None
     # What it means, for the README (English only).
     meaning: str
 
     @overload
     def __new__(cls, value: str) -> Status: ...
     @overload
-    def __new__(cls, value: str, label: str, tab_label: str, removed: bool, meaning: str, /) -> Status: ...
+    def __new__(
+        cls,
+        value: str,
+        label: str,
+        tab_label: str,
+        removed: bool,
+        refused: bool,
+        author_sees_pending: bool,
+        signal: str | None,
+        meaning: str,
+        /,
+    ) -> Status: ...
     def __new__(cls, value: str, *texts: Any) -> Status:
         member = cls._member(value)
-        member.label, member.tab_label, member.removed, member.meaning = texts
+        (
+            member.label,
+            member.tab_label,
+            member.removed,
+            member.refused,
+            member.author_sees_pending,
+            member.signal,
+            member.meaning,
+        ) = texts
         return member
 
-    PENDING = ("pending", N_("pending"), N_("Pending"), False, "Waiting for a moderator; only its author sees it.")
-    APPROVED = ("approved", N_("approved"), N_("Approved"), False, "Published: every reader sees it.")
-    REJECTED = ("rejected", N_("rejected"), N_("Rejected"), True, "Refused by a moderator or a rule.")
-    SPAM = ("spam", N_("spam"), N_("Spam"), True, "Refused as spam; a silent ban keeps it here unannounced.")
-    DELETED = ("deleted", N_("deleted"), N_("Deleted"), True, "Removed by a moderator or its author.")
+    PENDING = (
+        "pending",
+        N_("pending"),
+        N_("Pending"),
+        False,
+        False,
+        True,
+        None,
+        "Waiting for a moderator; only its author sees it.",
+    )
+    APPROVED = (
+        "approved",
+        N_("approved"),
+        N_("Approved"),
+        False,
+        False,
+        False,
+        "comment-approved",
+        "Published: every reader sees it.",
+    )
+    REJECTED = (
+        "rejected",
+        N_("rejected"),
+        N_("Rejected"),
+        True,
+        True,
+        False,
+        "comment-rejected",
+        "Refused by a moderator or a rule.",
+    )
+    SPAM = (
+        "spam",
+        N_("spam"),
+        N_("Spam"),
+        True,
+        True,
+        True,
+        "comment-rejected",
+        "Refused as spam; a silent ban keeps it here unannounced.",
+    )
+    DELETED = (
+        "deleted",
+        N_("deleted"),
+        N_("Deleted"),
+        True,
+        False,
+        False,
+        "comment-deleted",
+        "Removed by a moderator or its author.",
+    )
 
     @property
     def count_column(self) -> str:
@@ -213,6 +285,10 @@ class BanKind(Choice):
     shared_menu_label: str
     # The comment's column the ban takes its value from: offered only when it is set.
     comment_field: str
+    # Its comments are kept as spam without telling the writer, whatever
+    # FORUM_BAN_SILENT says: anyone can type someone else's address into the
+    # form, and a refusal would tell them its owner was banned.
+    always_silent: bool
 
     @overload
     def __new__(cls, value: str) -> BanKind: ...
@@ -225,16 +301,24 @@ class BanKind(Choice):
         menu_label: str,
         shared_menu_label: str,
         comment_field: str,
+        always_silent: bool,
         /,
     ) -> BanKind: ...
     def __new__(cls, value: str, *texts: Any) -> BanKind:
         member = cls._member(value)
-        member.form_label, member.list_label, member.menu_label, member.shared_menu_label, member.comment_field = texts
+        (
+            member.form_label,
+            member.list_label,
+            member.menu_label,
+            member.shared_menu_label,
+            member.comment_field,
+            member.always_silent,
+        ) = texts
         return member
 
-    EMAIL = ("email", N_("Email address"), N_("email"), N_("email"), N_("email"), "author_email")
-    DOMAIN = ("domain", N_("Email domain"), N_("domain"), N_("email domain"), N_("email domain"), "author_email")
-    ACCOUNT = ("account", N_("Account"), N_("account"), N_("account"), N_("account"), "author_id")
+    EMAIL = ("email", N_("Email address"), N_("email"), N_("email"), N_("email"), "author_email", True)
+    DOMAIN = ("domain", N_("Email domain"), N_("domain"), N_("email domain"), N_("email domain"), "author_email", True)
+    ACCOUNT = ("account", N_("Account"), N_("account"), N_("account"), N_("account"), "author_id", False)
     IP = (
         "ip",
         N_("IP address"),
@@ -242,7 +326,30 @@ class BanKind(Choice):
         N_("IP address (asks first)"),
         N_("IP address (shared by a network: asks first)"),
         "ip_hash",
+        False,
     )
+
+
+class EditVerdict(Choice):
+    """A moderator's answer to an author's held edit of a published comment."""
+
+    # Its button under the proposed text, styled like the moderation action's.
+    button: str
+    looks_like: Action
+    # What the moderator reads afterwards.
+    done: str
+
+    @overload
+    def __new__(cls, value: str) -> EditVerdict: ...
+    @overload
+    def __new__(cls, value: str, button: str, looks_like: Action, done: str, /) -> EditVerdict: ...
+    def __new__(cls, value: str, *texts: Any) -> EditVerdict:
+        member = cls._member(value)
+        member.button, member.looks_like, member.done = texts
+        return member
+
+    ACCEPT = ("accept", N_("Accept edit"), Action.APPROVE, N_("Accepted the edit of comment #%(id)s."))
+    REFUSE = ("refuse", N_("Refuse edit"), Action.REJECT, N_("Refused the edit of comment #%(id)s."))
 
 
 class AuditAction(Choice):

@@ -276,7 +276,8 @@ def send(client, path: str, **data):
 
 
 def moderate(client_of_moderator, comment_id: int, action: str):
-    """A moderator's button on the dashboard: approve, reject, spam, delete or restore."""
+    """A moderator's button on the dashboard: ``action`` is an
+    :class:`~forum_plugin.vocabulary.Action` value."""
     return send(client_of_moderator, f"/forum/moderation/comments/{comment_id}/{action}")
 
 

@@ -4,20 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from forum_plugin.models import Comment
-
-from . import hostapp
-from .conftest import comment_id_from, csrf_token, log_in, post_comment
+from .conftest import comment_id_from, csrf_token, log_in, post_comment, status_of
 
 
 @pytest.fixture
 def pending_id(app):
     return comment_id_from(post_comment(app.test_client(), body="please review me"))
-
-
-def status_of(app, comment_id: int) -> str:
-    with app.app_context():
-        return hostapp.db.session.get(Comment, comment_id).status
 
 
 def test_anonymous_visitors_are_sent_to_the_hosts_login(app, pending_id):

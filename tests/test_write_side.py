@@ -23,7 +23,7 @@ from . import hostapp
 from .conftest import host_place
 
 MODERATOR = comments.Actor("2", "mod")
-STATUSES = ("approved", "pending", "rejected", "spam", "deleted")
+STATUSES = tuple(status.value for status in Status)
 
 
 @pytest.fixture

@@ -20,7 +20,10 @@ from .posting import judge
 from .signalling import send
 
 # What an author may still change: a moderator's decision stays theirs.
-AUTHOR_CHANGEABLE = (Status.PENDING, Status.APPROVED)
+AUTHOR_CHANGEABLE = tuple(status for status in Status if not status.removed)
+# And what they may change while no moderator has acted on it: also removed
+# comments they are shown as pending (kept as spam by a silent ban).
+_OPEN_TO_AUTHOR = tuple(status for status in Status if not status.removed or status.author_sees_pending)
 
 # Audit events that are no moderator's doing: the post and its author's edits.
 _AUTHORS_OWN_EVENTS = tuple(action.value for action in AuditAction if action.by_author)
@@ -42,7 +45,7 @@ def authors_may_change(session: Session, comment_ids: Sequence[int]) -> set[int]
         for comment_id, status, flag_count in session.execute(
             select(Comment.id, Comment.status, Comment.flag_count).where(Comment.id.in_(list(comment_ids)))
         )
-        if status in AUTHOR_CHANGEABLE + (Status.SPAM,) and not (status == Status.PENDING and flag_count > 0)
+        if status in _OPEN_TO_AUTHOR and not (status == Status.PENDING and flag_count > 0)
     }
     if not open_statuses:
         return set()
@@ -60,7 +63,7 @@ def authors_may_change(session: Session, comment_ids: Sequence[int]) -> set[int]
         comment_id
         for comment_id, status in open_statuses.items()
         if AuditAction.EDIT not in acted_on.get(comment_id, ())
-        and (status != Status.SPAM or comment_id not in acted_on)
+        and (status in AUTHOR_CHANGEABLE or comment_id not in acted_on)
     }
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from blinker import Signal
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
@@ -22,13 +21,6 @@ REMOVED = tuple(status for status in Status if status.removed)
 
 # The actions by value, for views checking what a form asks for.
 ACTIONS: dict[str, Status | None] = {action.value: action.target for action in Action}
-
-_TRANSITION_SIGNALS: dict[Status, Signal] = {
-    Status.APPROVED: signals.comment_approved,
-    Status.REJECTED: signals.comment_rejected,
-    Status.SPAM: signals.comment_rejected,
-    Status.DELETED: signals.comment_deleted,
-}
 
 
 def _restore_targets(session: Session, comments: Sequence[Comment]) -> dict[int, Status]:
@@ -104,8 +96,9 @@ def move(
         adjust_counts(session, comment.thread_id, from_status, to_status.value)
     session.commit()
     for comment, to_status in moving:
-        if to_status in _TRANSITION_SIGNALS:
-            send(_TRANSITION_SIGNALS[to_status], comment)
+        signal = signals.on_reaching(to_status)
+        if signal is not None:
+            send(signal, comment)
     return [comment for comment, _ in moving]
 
 

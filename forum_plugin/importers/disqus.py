@@ -11,6 +11,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import BinaryIO
 
+from ..vocabulary import Status
 from .parsing import (
     Fields,
     ParsedExport,
@@ -96,11 +97,11 @@ def read_post(element: ET.Element, number: int) -> ImportedComment:
     fields = Fields(element, NAMESPACE)
     author = Fields(element.find(f"{{{NAMESPACE}}}author"), NAMESPACE)
     if is_true(fields.text("isSpam")):
-        status = "spam"
+        status = Status.SPAM
     elif is_true(fields.text("isDeleted")):
-        status = "deleted"
+        status = Status.DELETED
     else:
-        status = "approved"
+        status = Status.APPROVED
     return ImportedComment(
         origin=f"disqus:{post_id}",
         thread_source_id=thread_id,

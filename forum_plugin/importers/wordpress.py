@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 from typing import BinaryIO
 from urllib.parse import unquote
 
+from ..vocabulary import Status
 from .parsing import (
     Fields,
     ParsedExport,
@@ -29,7 +30,7 @@ WXR_NAMESPACE = re.compile(r"http://wordpress\.org/export/[0-9.]+/")
 
 THREAD_TYPES = frozenset({"post", "page"})
 NOT_COMMENTS = frozenset({"pingback", "trackback"})
-STATUSES = {"1": "approved", "0": "pending", "spam": "spam", "trash": "deleted"}
+STATUSES = {"1": Status.APPROVED, "0": Status.PENDING, "spam": Status.SPAM, "trash": Status.DELETED}
 
 #: What WordPress writes as the GMT date of comments it never dated in GMT.
 NO_DATE = "0000-00-00 00:00:00"
@@ -115,7 +116,7 @@ def read_comment(fields: Fields, post_id: str, base_url: str) -> ImportedComment
         origin=f"wordpress:{base_url}:{comment_id}",
         thread_source_id=post_id,
         parent_origin=f"wordpress:{base_url}:{parent_id}" if parent_id not in ("", "0") else None,
-        status=STATUSES.get(fields.text("comment_approved"), "pending"),
+        status=STATUSES.get(fields.text("comment_approved"), Status.PENDING),
         author_name=fields.text("comment_author") or "Anonymous",
         author_email=fields.text("comment_author_email") or None,
         ip=fields.text("comment_author_IP") or None,

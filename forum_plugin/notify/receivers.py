@@ -26,8 +26,8 @@ from .links import comment_link, confirmation_link, dashboard_link, site_base, u
 from .texts import texts_for
 
 # Comments whose author may be asked to confirm their address: not those
-# the policy refused, which will never be published.
-MAY_NOTIFY = (Status.PENDING.value, Status.APPROVED.value)
+# the policy refused (or any removed), which will never be published.
+MAY_NOTIFY = tuple(status.value for status in Status if not status.removed)
 
 
 def _same_address(a: str | None, b: str | None) -> bool:

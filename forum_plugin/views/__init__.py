@@ -6,7 +6,7 @@ from flask import Blueprint, Response
 from flask_wtf.csrf import CSRFError
 from werkzeug.routing import BaseConverter, PathConverter
 
-from ..avatars import GRAVATAR_ORIGIN
+from ..avatars import GRAVATAR, GRAVATAR_ORIGIN
 from ..inputs import guard_request
 from ..limits import limited
 from ..paging import MAX_ID
@@ -77,7 +77,7 @@ def security_headers(response: Response) -> Response:
     settings = get_state().settings
     policy = settings.content_security_policy
     if policy:
-        if settings.avatars == "gravatar":
+        if settings.avatars == GRAVATAR:
             policy = policy.replace("img-src ", f"img-src {GRAVATAR_ORIGIN} ", 1)
         response.headers.setdefault("Content-Security-Policy", policy)
     return response

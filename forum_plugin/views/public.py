@@ -27,6 +27,7 @@ from ..models import Comment, Status, Thread, utcnow
 from ..policy import Draft
 from ..sql import existing
 from ..state import db_session, get_state
+from ..vocabulary import Action
 from .errors import form_expired, wants_json
 from .section import comment_form, new_ticket, render_section, ticketed_form
 
@@ -94,7 +95,7 @@ def _refuse_used(place: threads.Place, thread: Thread | None, form: CommentForm)
 def _posted_json(comment: Comment, place: threads.Place) -> tuple[Response, int]:
     """What the forum's script needs to show a new comment in place, and the
     ticket for the reader's next comment."""
-    waiting = comment.status in (Status.PENDING, Status.SPAM)
+    waiting = Status(comment.status).author_sees_pending
     return jsonify(
         id=comment.id,
         parent_id=comment.parent_id,
@@ -209,7 +210,7 @@ def post_comment(key: str) -> ResponseReturnValue:
     if posted.decision.reader_message:
         form.body.errors = [gettext(posted.decision.reader_message)]
         return _refuse(place, posted.thread, form)
-    if posted.comment.status in (Status.PENDING, Status.SPAM):
+    if Status(posted.comment.status).author_sees_pending:
         # A banned author kept silently as spam sees what anyone else would.
         remember_pending(posted.comment.id)
     if posted.comment.author_id is None:
@@ -310,7 +311,7 @@ def delete_own_comment(comment_id: int) -> ResponseReturnValue:
     comments.moderate(
         session,
         [comment],
-        "delete",
+        Action.DELETE,
         by=comments.Actor(comment.author_id, comment.author_name),
         reason=reasons.DELETED_BY_AUTHOR,
     )

@@ -11,7 +11,8 @@ from markupsafe import Markup
 from wtforms import SelectField
 
 from .. import comments, threads, tickets
-from ..avatars import avatar_url
+from ..avatars import GRAVATAR, avatar_url
+from ..config import PRE_MODERATION
 from ..forms import CommentForm, ReportForm, parse_id
 from ..i18n import one_clock
 from ..identity import Reader, account_id, authored_ids, current_reader, display_name, own_pending_ids
@@ -170,7 +171,7 @@ def _render_section(thread: Thread | None, key: str, form: CommentForm) -> Marku
         per_page=state.settings.per_page,
         wanted=wanted,
         own_pending_ids=own_pending_ids(),
-        with_emails=state.settings.avatars == "gravatar",
+        with_emails=state.settings.avatars == GRAVATAR,
     )
     reader = current_reader()
     report_form = ReportForm(formdata=None)
@@ -192,7 +193,7 @@ def _render_section(thread: Thread | None, key: str, form: CommentForm) -> Marku
             newest_first=wanted.newest_first,
             action=url_for("forum.post_comment", key=key),
             reply_to=reply_to,
-            pre_moderated=state.settings.moderation == "pre",
+            pre_moderated=state.settings.moderation == PRE_MODERATION,
             mail_enabled=mail_enabled(),
             report_form=report_form,
             editable=editable,

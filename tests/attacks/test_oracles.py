@@ -19,6 +19,8 @@ import re
 
 import pytest
 
+from forum_plugin.vocabulary import Action, Status
+
 from ..conftest import (
     add_users,
     comment_id_from,
@@ -33,7 +35,11 @@ from ..conftest import (
 )
 
 NOT_AVAILABLE = "The comment you are replying to is not available."
-HIDDEN = ["pending", "rejected", "spam", "deleted", "report-hidden", "missing"]
+# Every status a stranger may not see, and comments hidden another way.
+UNPUBLISHED = [status.value for status in Status if status != Status.APPROVED]
+HIDDEN = [*UNPUBLISHED, "report-hidden", "missing"]
+# The moderator's action that puts a pending comment in each status.
+LEADS_TO = {action.target.value: action.value for action in Action if action.target}
 
 
 @pytest.fixture
@@ -44,9 +50,12 @@ def ids(app, users) -> dict[str, int]:
     log_in(moderator, users["moderator"])
     made = {
         kind: comment_id_from(post_comment(author, body=f"a comment that ends {kind}"))
-        for kind in ("pending", "rejected", "spam", "deleted", "report-hidden")
+        for kind in [*UNPUBLISHED, "report-hidden"]
     }
-    for kind, action in (("rejected", "reject"), ("spam", "spam"), ("deleted", "delete"), ("report-hidden", "approve")):
+    # Posted comments wait; every other kind is a moderator's doing (reports
+    # then send an approved one back).
+    decided = {kind: LEADS_TO[kind] for kind in UNPUBLISHED if kind != Status.PENDING}
+    for kind, action in {**decided, "report-hidden": LEADS_TO[Status.APPROVED]}.items():
         assert moderate(moderator, made[kind], action).status_code == 303
     for n in range(3):
         assert report(app.test_client(), made["report-hidden"], address=f"198.51.100.{n + 1}").status_code == 200

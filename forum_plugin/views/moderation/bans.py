@@ -28,8 +28,15 @@ def _ban_kind(value: str) -> BanKind:
     try:
         return BanKind(value)
     except ValueError:
+        *kinds, last = (kind.value for kind in BanKind)
         abort(
-            400, gettext("%(value)s is not something to ban by; use email, domain, account or ip.", value=repr(value))
+            400,
+            gettext(
+                "%(value)s is not something to ban by; use %(kinds)s or %(last)s.",
+                value=repr(value),
+                kinds=", ".join(kinds),
+                last=last,
+            ),
         )
 
 

@@ -15,7 +15,7 @@ from ...models import BanKind, Comment, Status
 from ...notify import mail_problem
 from ...paging import Cursor, CursorError
 from ...state import current_flask_app, db_session
-from ...vocabulary import Action
+from ...vocabulary import Action, EditVerdict
 from .guard import acting_moderator, back, checked, comment_or_404, moderators_only
 
 # How many comments one bulk request may change.
@@ -66,10 +66,13 @@ def dashboard() -> ResponseReturnValue:
         wanted=wanted,
         page=moderation_queue.page(session, wanted),
         counts=moderation_queue.status_counts(session, wanted.thread_key),
-        # The vocabulary the page lists: tabs, buttons, ban kinds.
+        # The vocabulary the page lists: tabs, buttons, ban kinds, and the
+        # tab of held edits with their verdicts.
         Status=Status,
         Action=Action,
         BanKind=BanKind,
+        EditVerdict=EditVerdict,
+        HELD_EDITS=moderation_queue.HELD_EDITS,
         action_form=ActionForm(formdata=None),
         ban_form=BanForm(formdata=None),
         mail_problem=mail_problem(current_flask_app()),
@@ -118,18 +121,17 @@ def _bulk_ids() -> list[int]:
 @moderators_only
 def settle_edit(comment_id: int, verdict: str) -> ResponseReturnValue:
     """Accept or refuse an author's held edit of a published comment."""
-    if verdict not in ("accept", "refuse"):
+    try:
+        answer = EditVerdict(verdict)
+    except ValueError:
         abort(404, gettext("An edit can be accepted or refused, not %(verdict)s.", verdict=repr(verdict)))
     checked(ActionForm())
     comment = comment_or_404(comment_id)
     if not comment.edit_pending:
         abort(400, gettext("Comment #%(id)s has no edit waiting.", id=comment_id))
-    settle = comments.accept_edit if verdict == "accept" else comments.refuse_edit
+    settle = comments.accept_edit if answer is EditVerdict.ACCEPT else comments.refuse_edit
     settle(db_session(), comment, by=acting_moderator())
-    if verdict == "accept":
-        flash(gettext("Accepted the edit of comment #%(id)s.", id=comment_id), "forum")
-    else:
-        flash(gettext("Refused the edit of comment #%(id)s.", id=comment_id), "forum")
+    flash(gettext(answer.done, id=comment_id), "forum")
     return back()
 
 
