@@ -11,6 +11,8 @@ from typing import Callable
 
 import pytest
 from alembic.script import ScriptDirectory
+from flask import Flask
+from flask_babel import Babel
 from sqlalchemy import func, select
 
 from forum_plugin import Forum
@@ -339,3 +341,13 @@ def store_chain(
         chain.append(comment)
         parent = comment
     return chain
+
+
+@pytest.fixture
+def thai():
+    """A request of a bare app whose Flask-Babel picks Thai: for rendering
+    texts in Thai without a forum."""
+    app = Flask(__name__)
+    Babel(app, locale_selector=lambda: "th")
+    with app.test_request_context():
+        yield

@@ -9,7 +9,6 @@ import json
 from datetime import datetime, timedelta
 
 import pytest
-from flask import Flask
 from flask_babel import Babel
 from sqlalchemy import column, inspect, select, table, text
 
@@ -144,14 +143,6 @@ def test_scrubbing_reaches_every_text_inside_the_reasons():
     )
 
 
-@pytest.fixture
-def thai():
-    app = Flask(__name__)
-    Babel(app, locale_selector=lambda: "th")
-    with app.test_request_context():
-        yield
-
-
 def test_a_thai_reader_sees_each_reason_in_thai_with_its_values(thai):
     assert i18n.reason_text([reasons.held(reasons.too_many_links(3, 2))]) == "รอตรวจ: มีลิงก์ 3 ลิงก์ (กำหนดไว้ไม่เกิน 2)"
     assert i18n.reason_text([reasons.duplicate(10)]) == "ซ้ำกับความคิดเห็นของผู้เขียนคนเดียวกันภายใน 10 นาทีที่ผ่านมา"
@@ -226,9 +217,8 @@ def test_the_queue_in_thai_shows_why_a_comment_is_held_from_its_codes(make_app):
     assert "รอตรวจ: มีลิงก์ 3 ลิงก์ (กำหนดไว้ไม่เกิน 2)" in log and "links, limit" not in log
 
 
-def test_erasing_a_person_scrubs_the_codes_that_quote_them(app, users):
-    """A ban's reason names the person; their comment kept as spam stores it
-    inside its codes, which the erase must reach like the English line."""
+def ban_kanya_by_email(app, users) -> None:
+    """A moderator bans Kanya's address, with a reason that names her."""
     from forum_plugin import bans
     from forum_plugin.models import BanKind
 
@@ -243,6 +233,12 @@ def test_erasing_a_person_scrubs_the_codes_that_quote_them(app, users):
             by_name="mod",
         )
         hostapp.db.session.commit()
+
+
+def test_erasing_a_person_scrubs_the_codes_that_quote_them(app, users):
+    """A ban's reason names the person; their comment kept as spam stores it
+    inside its codes, which the erase must reach like the English line."""
+    ban_kanya_by_email(app, users)
     comment_id = comment_id_from(
         post_comment(app.test_client(), author_name="Kanya Srisuk", author_email="kanya@example.org")
     )
@@ -363,19 +359,7 @@ def test_a_host_rule_holds_in_its_own_words_after_a_translated_held(thai):
 def test_erasing_counts_each_text_quoting_the_person_once(app, users):
     """A quoted reason is stored twice, as its English line and as its codes:
     it is one text, counted once, by the command line and in the log."""
-    from forum_plugin import bans
-    from forum_plugin.models import BanKind
-
-    with app.app_context():
-        bans.add(
-            hostapp.db.session,
-            BanKind.EMAIL,
-            "kanya@example.org",
-            reason="complaint about Kanya Srisuk",
-            days=None,
-            by_id=str(users["moderator"]),
-            by_name="mod",
-        )
+    ban_kanya_by_email(app, users)
     post_comment(app.test_client(), author_name="Kanya Srisuk", author_email="kanya@example.org")
     # The ban's reason, its audit entry, the comment kept as spam and its audit entry.
     output = forum(app, "erase", "--email", "kanya@example.org", "--yes")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
-from flask_babel import Babel
 
 from forum_plugin import i18n
 from forum_plugin.policy import BanMatch, Context, Draft, decide
@@ -52,14 +51,6 @@ def test_a_banned_word_is_not_read_as_a_ban_of_some_kind():
 def test_words_the_forum_did_not_write_are_not_read():
     assert reasons.parse("the spam service says so") is None
     assert reasons.parse("") is None
-
-
-@pytest.fixture
-def thai():
-    app = Flask(__name__)
-    Babel(app, locale_selector=lambda: "th")
-    with app.test_request_context():
-        yield
 
 
 def test_a_thai_moderator_reads_reasons_in_thai_with_their_values(thai):
