@@ -290,9 +290,24 @@ class Unreadable(ValueError):
 
 
 _PLACE = re.compile(r"%\((\w+)\)s")
+# How deep the forum nests reasons (a word held inside a ban kept as spam is
+# three); stored data nested deeper was not written by it.
+MAX_NESTING = 8
 
 
-def _reason_from_json(item: Mapping[str, object]) -> Reason:
+def _text(value: str) -> str:
+    """``value`` if a page can show it: JSON can carry lone surrogates, which
+    no page or mail can encode."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise Unreadable("a lone surrogate") from None
+    return value
+
+
+def _reason_from_json(item: Mapping[str, object], depth: int = 0) -> Reason:
+    if depth > MAX_NESTING:
+        raise Unreadable("nested too deep")
     stored = item.get("code")
     try:
         code = Code(str(stored))
@@ -303,8 +318,10 @@ def _reason_from_json(item: Mapping[str, object]) -> Reason:
         if name == "code":
             continue
         if isinstance(value, dict):
-            values[name] = _reason_from_json(value)
-        elif isinstance(value, (str, int)) and not isinstance(value, bool):
+            values[name] = _reason_from_json(value, depth + 1)
+        elif isinstance(value, str):
+            values[name] = _text(value)
+        elif isinstance(value, int) and not isinstance(value, bool):
             values[name] = value
         else:
             raise Unreadable(repr(value))
@@ -315,7 +332,7 @@ def _reason_from_json(item: Mapping[str, object]) -> Reason:
 
 def _from_json(item: object) -> Given:
     if isinstance(item, str):
-        return item
+        return _text(item)
     if isinstance(item, dict):
         return _reason_from_json(item)
     raise Unreadable(repr(item))
@@ -330,7 +347,8 @@ def decode(data: str | None, line: str) -> tuple[Given, ...]:
             items = json.loads(data)
             if isinstance(items, list):
                 return tuple(_from_json(item) for item in items)
-        except ValueError:  # not JSON, or Unreadable
+        # Not JSON, nested past what the parser takes, or Unreadable.
+        except (ValueError, RecursionError):
             pass
     return (line,) if line else ()
 

@@ -145,6 +145,15 @@ class Unread(ValueError):
     """A value that is not what the forum wrote there."""
 
 
+def _encodable(text: str) -> bool:
+    """Whether ``text`` can be stored and shown (no lone surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _value(code: str, name: str, text: str) -> Any:
     if name in NUMBERS:
         if not text.isdigit():
@@ -153,9 +162,9 @@ def _value(code: str, name: str, text: str) -> Any:
     if name == "word":
         try:
             word = ast.literal_eval(text)
-        except (ValueError, SyntaxError):
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
             raise Unread(text) from None
-        if not isinstance(word, str):
+        if not isinstance(word, str) or not _encodable(word):
             raise Unread(text)
         return word
     if name == "reason" and code in WRAPPING:
