@@ -43,6 +43,8 @@ def test_mail_is_in_the_sites_language_not_the_requests(mail_app, inbox):
     mail = inbox.to(MODERATORS[0])[0]
     assert mail.subject.startswith("ความคิดเห็นใหม่รอตรวจใน")
     assert "ผู้เขียน: Mali" in mail.body
+    # Why it waits, in the site's language too.
+    assert "เหตุที่รอตรวจ: ทุกความคิดเห็นต้องผ่านการตรวจก่อนเผยแพร่" in mail.body
 
     inbox.clear()
     english_site = mail_app()
@@ -51,6 +53,7 @@ def test_mail_is_in_the_sites_language_not_the_requests(mail_app, inbox):
     mail = inbox.to(MODERATORS[0])[0]
     assert mail.subject.startswith("New comment to moderate on")
     assert "Author: Mali" in mail.body
+    assert "Why held: every comment is reviewed first" in mail.body
 
 
 def test_each_app_mails_only_about_its_own_comments(mail_app, inbox):

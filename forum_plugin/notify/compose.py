@@ -62,9 +62,10 @@ def _excerpt(text: str, limit: int = DIGEST_EXCERPT) -> str:
     return text if len(text) <= limit else text[:limit].rstrip() + " […]"
 
 
-def _held_because(comment: Comment) -> str:
-    """Why the policy held ``comment``; empty when it recorded no reason."""
-    return reasons.why_held(comment.moderation_reason)
+def _held_because(comment: Comment, texts: MailTexts | None) -> str:
+    """Why the policy held ``comment``, in the mail's language; empty when
+    it recorded no reason."""
+    return reasons.render(reasons.why_held(comment.reasons), (texts or own_texts()).gettext)
 
 
 def _mail(texts: MailTexts | None, name: str, to: str, audience: str, **values: Any) -> Mail:
@@ -89,7 +90,7 @@ def pending_mail(comment: Comment, thread: Thread, dashboard_url: str, to: str, 
         comment=comment,
         thread=thread,
         title=_one_line(thread.title),
-        why_held=_held_because(comment),
+        why_held=_held_because(comment, texts),
         source=_indented(comment.body_markdown),
         dashboard_url=dashboard_url,
     )
@@ -170,7 +171,7 @@ def digest_mail(
             comment=comment,
             thread=thread,
             title=_one_line(thread.title),
-            why_held=_held_because(comment),
+            why_held=_held_because(comment, texts),
             source=_indented(_excerpt(comment.body_markdown)),
         )
         for comment, thread in entries
