@@ -72,3 +72,12 @@ def test_the_forums_own_texts_need_no_app():
     assert mail.subject == 'New comment to moderate on "T"'
     assert "In reply to: comment #2\nWhy held: (no reason recorded)\n" in mail.body
     assert mail.body.endswith("dashboard:\nhttps://example.org/forum/moderation/\n")
+
+
+def test_a_mail_template_the_host_compiled_with_autoescaping_is_not_reused(mail_app, inbox):
+    app = mail_app()
+    app.jinja_env.autoescape = True
+    app.jinja_env.get_template("forum/email/pending.txt")  # now in the host's template cache, escaping
+    comment_id_from(post_comment(app.test_client(), author_name="Tom & <Jerry>"))
+    mail = inbox.to(MODERATORS[0])[0]
+    assert "Author: Tom & <Jerry>" in mail.body

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 
 import flask_babel
 from babel import Locale
@@ -73,6 +74,7 @@ class MailTexts:
 
 
 @lru_cache(maxsize=1)
+@lru_cache(maxsize=1)
 def own_texts() -> MailTexts:
     """The forum's own templates in English, for mail composed without an app."""
     return MailTexts(Environment(loader=FileSystemLoader(resource_folder("templates")), **OPTIONS))
@@ -86,8 +88,23 @@ def site_locale(app: Flask) -> Locale | None:
     return Locale.parse(flask_babel.get_babel(app).default_locale)
 
 
+# Each app's mail environment, made once: its templates are compiled once
+# per process, not once per mail.
+_environments: WeakKeyDictionary[Flask, Environment] = WeakKeyDictionary()
+
+
+def _environment(app: Flask) -> Environment:
+    """``app``'s Jinja environment with the mail's options (an overlay starts
+    with a template cache of its own, so nothing the host's environment
+    compiled with its options, autoescaping say, is reused for a mail)."""
+    environment = _environments.get(app)
+    if environment is None:
+        environment = _environments[app] = app.jinja_env.overlay(**OPTIONS)
+    return environment
+
+
 def texts_for(app: Flask) -> MailTexts:
     """``app``'s mail templates (a host's own first) in the site's language."""
     locale = site_locale(app)
     catalog = None if locale is None else i18n.catalog_for(app, locale)
-    return MailTexts(app.jinja_env.overlay(**OPTIONS), catalog)
+    return MailTexts(_environment(app), catalog)
